@@ -42,9 +42,10 @@ Result<TxnResult> MemoryStore::txn(const TxnRequest& request) {
 
   const Revision before = revision_;
   applyOps(all_hold ? request.success : request.failure, revision_ + 1);
-  TxnResult out{all_hold, revision_};
+  const TxnResult out{all_hold, revision_};
   lock.unlock();
-  if (revision_ != before) {
+  // Compare the copy taken under the lock: revision_ itself may only be read while mu_ is held.
+  if (out.revision != before) {
     changed_.notify_all();
   }
   return out;

@@ -1,0 +1,73 @@
+// Loading and checking everything `up` and `check-config` need, before touching any file.
+#include "cli/startup.h"
+
+#include <fmt/format.h>
+
+#include "dns/name.h"
+#include "dns/zone_file.h"
+#include "zone/snapshot_builder.h"
+
+namespace holdfast::cli {
+
+namespace {
+
+Status trialSnapshot(const Loaded& loaded) {
+  zone::SnapshotBuilder builder;
+  for (const dns::ZoneContents& contents : loaded.zones) {
+    auto copy = contents.clone();
+    if (!copy.ok()) {
+      return copy.error();
+    }
+    if (auto s = builder.addZone(std::move(copy).value()); !s.ok()) {
+      return s;
+    }
+  }
+  for (std::size_t i = 0; i < loaded.config.endpoints.size(); ++i) {
+    const control::EndpointConfig& e = loaded.config.endpoints[i];
+    std::vector<std::string> addresses;
+    for (const control::BackendConfig& b : e.backends) {
+      addresses.push_back(b.address);
+    }
+    if (auto s = builder.setAddresses(e.name, e.rrtype, e.ttl_seconds, addresses); !s.ok()) {
+      return makeError(Errc::kConfig,
+                       fmt::format("{}: endpoints[{}].name: {} cannot be served: {}",
+                                   loaded.config.source.string(), i, e.name, s.error().message));
+    }
+  }
+  auto built = builder.build();
+  if (!built.ok()) {
+    return built.error();
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<Loaded> loadAndCheck(const std::string& config_path) {
+  auto config = config::loadConfig(config_path);
+  if (!config.ok()) {
+    return config.error();
+  }
+  Loaded loaded{std::move(config).value(), {}};
+
+  for (const config::ZoneConfig& zone : loaded.config.zones) {
+    auto origin = dns::Name::fromText(zone.name);
+    if (!origin.ok()) {
+      return makeError(Errc::kConfig, zone.where + ": zones.name: " + origin.error().message);
+    }
+    auto contents = dns::loadZoneFile(zone.file, *origin);
+    if (!contents.ok()) {
+      // The loader's message already starts with the zone file's name and line.
+      return makeError(Errc::kConfig, contents.error().message + " (zone " + zone.name +
+                                          ", listed at " + zone.where + ")");
+    }
+    loaded.zones.push_back(std::move(contents).value());
+  }
+
+  if (auto s = trialSnapshot(loaded); !s.ok()) {
+    return s.error();
+  }
+  return loaded;
+}
+
+}  // namespace holdfast::cli

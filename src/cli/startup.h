@@ -1,0 +1,23 @@
+// Startup checks shared by the subcommands: configuration, zone files, and a trial snapshot.
+#pragma once
+
+#include <vector>
+
+#include "common/result.h"
+#include "config/config.h"
+#include "dns/zone_contents.h"
+
+namespace holdfast::cli {
+
+// Everything `up` needs that can be checked before anything on disk is touched.
+struct Loaded {
+  config::Config config;
+  std::vector<dns::ZoneContents> zones;
+};
+
+// Loads the configuration and every zone file, then builds a trial snapshot with every
+// endpoint's backends, so that a conflict (say, an endpoint name that is a CNAME in its zone)
+// is reported now, naming the file, instead of at the first publish.
+[[nodiscard]] Result<Loaded> loadAndCheck(const std::string& config_path);
+
+}  // namespace holdfast::cli

@@ -1,0 +1,278 @@
+// Loads the YAML configuration into Config, naming file, line and field on every error.
+#include "config/config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "config/config_reader_internal.h"
+
+namespace holdfast::config {
+
+namespace {
+
+// Bound on worker threads: more than this only adds contention on a small machine.
+constexpr std::int64_t kMaxThreads = 256;
+
+Status readLog(const Reader& r, const YAML::Node& node, Config& config) {
+  if (auto s = r.checkKeys(node, "log", {"level", "format"}); !s.ok()) {
+    return s;
+  }
+  if (node["level"]) {
+    auto text = r.text(node["level"], "log.level");
+    if (!text.ok()) {
+      return text.error();
+    }
+    auto level = log::parseLevel(*text);
+    if (!level.ok()) {
+      return r.error(node["level"], "log.level", level.error().message);
+    }
+    config.log_level = *level;
+  }
+  if (node["format"]) {
+    auto text = r.text(node["format"], "log.format");
+    if (!text.ok()) {
+      return text.error();
+    }
+    if (*text == "json") {
+      config.log_format = log::Format::kJson;
+    } else if (*text == "text") {
+      config.log_format = log::Format::kText;
+    } else {
+      return r.error(node["format"], "log.format", "expected json or text, got '" + *text + "'");
+    }
+  }
+  return okStatus();
+}
+
+Status readServer(const Reader& r, const YAML::Node& node, Config& config) {
+  if (auto s = r.checkKeys(node, "server", {"listen", "threads"}); !s.ok()) {
+    return s;
+  }
+  if (const YAML::Node listen = node["listen"]) {
+    config.server.listen.clear();
+    if (listen.IsScalar()) {
+      config.server.listen.push_back(listen.as<std::string>());
+    } else if (listen.IsSequence() && listen.size() > 0) {
+      for (const auto& item : listen) {
+        auto text = r.text(item, "server.listen[]");
+        if (!text.ok()) {
+          return text.error();
+        }
+        config.server.listen.push_back(*text);
+      }
+    } else {
+      return r.error(listen, "server.listen", "expected an address:port or a list of them");
+    }
+    for (std::size_t i = 0; i < config.server.listen.size(); ++i) {
+      const YAML::Node at = listen.IsSequence() ? listen[i] : listen;
+      if (auto s = checkListen(config.server.listen[i]); !s.ok()) {
+        return r.error(at, "server.listen", s.error().message);
+      }
+    }
+  }
+  if (node["threads"]) {
+    auto threads = r.integer(node["threads"], "server.threads", 1, kMaxThreads);
+    if (!threads.ok()) {
+      return threads.error();
+    }
+    config.server.threads = static_cast<std::size_t>(*threads);
+  }
+  return okStatus();
+}
+
+Status readStore(const Reader& r, const YAML::Node& node, Config& config) {
+  if (auto s = r.checkKeys(node, "store", {"backend"}); !s.ok()) {
+    return s;
+  }
+  if (node["backend"]) {
+    auto backend = r.text(node["backend"], "store.backend");
+    if (!backend.ok()) {
+      return backend.error();
+    }
+    if (*backend == "etcd") {
+      return r.error(node["backend"], "store.backend",
+                     "the etcd backend is not built yet (use sqlite or memory)");
+    }
+    if (*backend != "sqlite" && *backend != "memory") {
+      return r.error(node["backend"], "store.backend",
+                     "expected sqlite or memory, got '" + *backend + "'");
+    }
+    config.store.backend = *backend;
+  }
+  return okStatus();
+}
+
+Status readZones(const Reader& r,
+                 const YAML::Node& node,
+                 const std::filesystem::path& base_dir,
+                 Config& config) {
+  if (!node.IsSequence()) {
+    return r.error(node, "zones", "expected a list of {name, file}");
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node z = node[i];
+    const std::string field = fmt::format("zones[{}]", i);
+    if (auto s = r.checkKeys(z, field, {"name", "file"}); !s.ok()) {
+      return s;
+    }
+    if (!z["name"] || !z["file"]) {
+      return r.error(z, field, "both name and file are required");
+    }
+    auto name_text = r.text(z["name"], field + ".name");
+    if (!name_text.ok()) {
+      return name_text.error();
+    }
+    auto name = normalizeName(*name_text);
+    if (!name.ok()) {
+      return r.error(z["name"], field + ".name", name.error().message);
+    }
+    for (const ZoneConfig& other : config.zones) {
+      if (other.name == *name) {
+        return r.error(z["name"], field + ".name", "zone " + *name + " is listed twice");
+      }
+    }
+    auto file = r.text(z["file"], field + ".file");
+    if (!file.ok()) {
+      return file.error();
+    }
+    std::filesystem::path path(*file);
+    if (path.is_relative()) {
+      path = base_dir / path;
+    }
+    config.zones.push_back(ZoneConfig{*name, path, r.where(z)});
+  }
+  return okStatus();
+}
+
+Status readControl(const Reader& r, const YAML::Node& node, Config& config) {
+  if (auto s = r.checkKeys(node, "control", {"enactors", "keep_plans", "janitor_interval"});
+      !s.ok()) {
+    return s;
+  }
+  if (node["enactors"]) {
+    // Bound: each enactor is a thread; a handful is enough for independence (L2).
+    auto n = r.integer(node["enactors"], "control.enactors", 1, 16);
+    if (!n.ok()) {
+      return n.error();
+    }
+    config.control.enactors = static_cast<int>(*n);
+  }
+  if (node["keep_plans"]) {
+    auto n = r.integer(node["keep_plans"], "control.keep_plans", 1, 100000);
+    if (!n.ok()) {
+      return n.error();
+    }
+    config.control.keep_plans = static_cast<int>(*n);
+  }
+  if (node["janitor_interval"]) {
+    auto d = r.duration(node["janitor_interval"], "control.janitor_interval");
+    if (!d.ok()) {
+      return d.error();
+    }
+    config.control.janitor_interval = *d;
+  }
+  return okStatus();
+}
+
+Status readTop(const Reader& r,
+               const YAML::Node& root,
+               const std::filesystem::path& base_dir,
+               Config& config) {
+  if (auto s = r.checkKeys(root, "",
+                           {"data_dir", "log", "server", "store", "zones", "control", "endpoints"});
+      !s.ok()) {
+    return s;
+  }
+  if (root["data_dir"]) {
+    auto dir = r.text(root["data_dir"], "data_dir");
+    if (!dir.ok()) {
+      return dir.error();
+    }
+    if (dir->empty()) {
+      return r.error(root["data_dir"], "data_dir", "must not be empty");
+    }
+    config.data_dir = *dir;
+  }
+  if (root["log"]) {
+    if (auto s = readLog(r, root["log"], config); !s.ok()) {
+      return s;
+    }
+  }
+  if (root["server"]) {
+    if (auto s = readServer(r, root["server"], config); !s.ok()) {
+      return s;
+    }
+  }
+  if (root["store"]) {
+    if (auto s = readStore(r, root["store"], config); !s.ok()) {
+      return s;
+    }
+  }
+  if (root["zones"]) {
+    if (auto s = readZones(r, root["zones"], base_dir, config); !s.ok()) {
+      return s;
+    }
+  }
+  if (root["control"]) {
+    if (auto s = readControl(r, root["control"], config); !s.ok()) {
+      return s;
+    }
+  }
+  if (root["endpoints"]) {
+    if (auto s = readEndpoints(r, root["endpoints"], config); !s.ok()) {
+      return s;
+    }
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<Config> parseConfig(const std::string& text,
+                           const std::string& name,
+                           const std::filesystem::path& base_dir) {
+  const Reader reader(name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return makeError(Errc::kConfig, fmt::format("{}:{}:{}: {}", name, e.mark.line + 1,
+                                                e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap()) {
+    return makeError(Errc::kConfig, name + ": expected a mapping at the top level");
+  }
+  Config config;
+  if (auto s = readTop(reader, root, base_dir, config); !s.ok()) {
+    return s.error();
+  }
+  return config;
+}
+
+Result<Config> loadConfig(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    return makeError(Errc::kConfig, fmt::format("{}: cannot open: {}", file.string(),
+                                                std::strerror(errno)));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto config = parseConfig(buffer.str(), file.string(), file.parent_path());
+  if (config.ok()) {
+    config->source = file;
+  }
+  return config;
+}
+
+}  // namespace holdfast::config

@@ -1,0 +1,53 @@
+// The holdfast configuration file: what it holds and how it is loaded and checked.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "common/result.h"
+#include "control/endpoint.h"
+
+namespace holdfast::config {
+
+// A static zone served from a zone file.
+struct ZoneConfig {
+  std::string name;             // "example.test." (lowercase, trailing dot)
+  std::filesystem::path file;   // resolved against the configuration file's directory
+  std::string where;            // "file:line" of the entry, for later error messages
+};
+
+struct ServerConfig {
+  std::vector<std::string> listen{"127.0.0.1:5300"};  // "address:port", "[v6]:port"
+  std::size_t threads = 2;
+};
+
+struct StoreConfig {
+  std::string backend = "sqlite";  // "sqlite" (embedded) or "memory" (nothing persists)
+};
+
+struct Config {
+  std::filesystem::path source;                   // the file this came from
+  std::filesystem::path data_dir = "holdfast-data";  // relative paths are relative to the CWD
+  log::Level log_level = log::Level::kInfo;
+  log::Format log_format = log::Format::kJson;
+  ServerConfig server;
+  StoreConfig store;
+  std::vector<ZoneConfig> zones;
+  control::ControlOptions control;
+  std::vector<control::EndpointConfig> endpoints;
+};
+
+// Reads and checks a configuration file. Every error names the file, the line and the field,
+// as "quickstart.yaml:14:7: endpoints[0].check.interval: expected a duration such as 500ms".
+// Reading touches nothing on disk besides the file itself.
+[[nodiscard]] Result<Config> loadConfig(const std::filesystem::path& file);
+
+// The same, from text (`name` is used in messages; relative paths resolve against `base_dir`).
+[[nodiscard]] Result<Config> parseConfig(const std::string& text,
+                                         const std::string& name,
+                                         const std::filesystem::path& base_dir);
+
+}  // namespace holdfast::config

@@ -1,0 +1,164 @@
+// Publisher: store → snapshot, on every change of `published/`.
+#include "server/publisher.h"
+
+#include <chrono>
+
+namespace holdfast::server {
+
+namespace {
+
+// How long one watch call blocks; bounds how late stop() is noticed.
+constexpr std::chrono::milliseconds kWatchWait{200};
+
+// Reads of two prefixes are retried until both saw the same store revision; after this many
+// tries the last pair is used (a busy store only delays consistency to the next publish).
+constexpr int kMaxConsistentReadTries = 8;
+
+// RFC 1982 section 3.1: one serial addition may add at most 2^31 - 1.
+constexpr std::uint32_t kMaxSerialStep = 0x7fffffff;
+
+}  // namespace
+
+Publisher::Publisher(store::Store& store,
+                     std::vector<dns::ZoneContents> zones,
+                     zone::SnapshotHolder& holder)
+    : store_(store), zones_(std::move(zones)), holder_(holder) {}
+
+Publisher::~Publisher() { stop(); }
+
+Result<Publisher::StoreView> Publisher::readConsistent() {
+  StoreView view;
+  for (int attempt = 0; attempt < kMaxConsistentReadTries; ++attempt) {
+    auto published = store_.range(control::kPublishedPrefix);
+    if (!published.ok()) {
+      return published.error();
+    }
+    auto serials = store_.range(control::kZonesPrefix);
+    if (!serials.ok()) {
+      return serials.error();
+    }
+    view = StoreView{std::move(published->kvs), std::move(serials->kvs), serials->revision};
+    if (published->revision == serials->revision) {
+      break;
+    }
+  }
+  return view;
+}
+
+Status Publisher::addPublished(const store::KeyValue& kv, zone::SnapshotBuilder& builder) {
+  const std::string endpoint = kv.key.substr(control::kPublishedPrefix.size());
+  auto record = control::decodePublished(kv.value);
+  if (record.ok()) {
+    last_good_[endpoint] = *record;
+  } else {
+    log_.error("published record unreadable, serving the last good one",
+               {{"endpoint.name", endpoint}, {"error.message", record.error().message}});
+  }
+  const auto good = last_good_.find(endpoint);
+  if (good == last_good_.end()) {
+    return okStatus();
+  }
+  const control::PublishedRecord& r = good->second;
+  return builder.setAddresses(endpoint, r.rrtype, r.ttl, r.addresses);
+}
+
+Result<store::Revision> Publisher::publishOnce() {
+  auto view = readConsistent();
+  if (!view.ok()) {
+    return view.error();
+  }
+
+  zone::SnapshotBuilder builder;
+  for (const dns::ZoneContents& contents : zones_) {
+    auto copy = contents.clone();
+    if (!copy.ok()) {
+      return copy.error();
+    }
+    if (auto s = builder.addZone(std::move(copy).value()); !s.ok()) {
+      return s.error();
+    }
+  }
+
+  std::size_t endpoints = 0;
+  for (const store::KeyValue& kv : view->published) {
+    if (auto s = addPublished(kv, builder); !s.ok()) {
+      // A record for a zone we do not serve, or one the builder refuses: serve the rest.
+      log_.warn("published record not served", {{"store.key", kv.key},
+                                                 {"error.message", s.error().message}});
+      continue;
+    }
+    ++endpoints;
+  }
+
+  for (const store::KeyValue& kv : view->serials) {
+    constexpr std::string_view kSuffix = "/serial";
+    if (kv.key.size() <= control::kZonesPrefix.size() + kSuffix.size() ||
+        kv.key.substr(kv.key.size() - kSuffix.size()) != kSuffix) {
+      continue;
+    }
+    const std::string zone = kv.key.substr(
+        control::kZonesPrefix.size(), kv.key.size() - control::kZonesPrefix.size() - kSuffix.size());
+    auto serial = control::decodeSerial(kv.value);
+    if (!serial.ok()) {
+      log_.error("zone serial unreadable", {{"zone.name", zone},
+                                            {"error.message", serial.error().message}});
+      continue;
+    }
+    // Serial arithmetic is modulo 2^32, added in steps RFC 1982 allows.
+    auto offset = static_cast<std::uint32_t>(serial->serial_offset & 0xffffffffULL);
+    while (offset > 0) {
+      const std::uint32_t step = std::min(offset, kMaxSerialStep);
+      if (auto s = builder.addSerialOffset(zone, step); !s.ok()) {
+        log_.warn("zone serial not applied", {{"zone.name", zone},
+                                              {"error.message", s.error().message}});
+        break;
+      }
+      offset -= step;
+    }
+  }
+
+  auto snapshot = builder.build();
+  if (!snapshot.ok()) {
+    return snapshot.error();
+  }
+  holder_.store(std::move(snapshot).value());
+  revision_ = view->revision;
+  log_.info("snapshot published", {{"store.revision", view->revision},
+                                   {"zone.count", zones_.size()},
+                                   {"endpoint.count", endpoints}});
+  return view->revision;
+}
+
+void Publisher::start() {
+  stopping_.store(false);
+  thread_ = std::thread([this] { run(); });
+}
+
+void Publisher::stop() noexcept {
+  stopping_.store(true);
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void Publisher::run() {
+  while (!stopping_.load()) {
+    auto events = store_.watch(control::kPublishedPrefix, revision_, kWatchWait);
+    if (!events.ok() && events.error().code != Errc::kCompacted) {
+      log_.error("watch failed", {{"error.message", events.error().message}});
+      std::this_thread::sleep_for(kWatchWait);
+      continue;
+    }
+    if (events.ok() && events->events.empty()) {
+      continue;
+    }
+    // New events, or history compacted away: either way, read everything again.
+    if (auto published = publishOnce(); !published.ok()) {
+      log_.error("publish failed, keeping the previous snapshot",
+                 {{"error.message", published.error().message}});
+      std::this_thread::sleep_for(kWatchWait);
+    }
+  }
+}
+
+}  // namespace holdfast::server

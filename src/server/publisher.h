@@ -1,0 +1,73 @@
+// Publisher: turns the store's published endpoints and zone serials into immutable snapshots.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+#include "common/result.h"
+#include "control/records.h"
+#include "dns/zone_contents.h"
+#include "store/store.h"
+#include "zone/snapshot_builder.h"
+#include "zone/snapshot_holder.h"
+
+namespace holdfast::server {
+
+// The DNS server is a pure function of the store: static zones from files, plus every
+// `published/<endpoint>` (addresses inline, S4) and `zones/<zone>/serial`. The publisher
+// rebuilds a snapshot off the answer path whenever `published/` changes and swaps it into the
+// holder; queries never wait for it.
+//
+// Thread-safety: publishOnce() and the background thread must not run at the same time; start()
+// and stop() are called by the owner only.
+class Publisher {
+ public:
+  // `zones` are the static zone contents, cloned into every snapshot. `store` and `holder` must
+  // outlive the publisher.
+  Publisher(store::Store& store, std::vector<dns::ZoneContents> zones, zone::SnapshotHolder& holder);
+  ~Publisher();
+
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  // Reads the store once, builds a snapshot and swaps it in. Returns the store revision it
+  // reflects. Errors come from the store or from building (the previous snapshot stays).
+  [[nodiscard]] Result<store::Revision> publishOnce();
+
+  // Watches `published/` and republishes after each change, on a thread of its own.
+  void start();
+
+  // Stops and joins the thread. Idempotent.
+  void stop() noexcept;
+
+ private:
+  struct StoreView {
+    std::vector<store::KeyValue> published;
+    std::vector<store::KeyValue> serials;
+    store::Revision revision = 0;
+  };
+
+  [[nodiscard]] Result<StoreView> readConsistent();
+  [[nodiscard]] Status addPublished(const store::KeyValue& kv, zone::SnapshotBuilder& builder);
+  void run();
+
+  store::Store& store_;
+  const std::vector<dns::ZoneContents> zones_;
+  zone::SnapshotHolder& holder_;
+  const log::Logger log_{"server.publisher"};
+
+  // The last record that decoded, per endpoint: a corrupted published record keeps serving the
+  // last good addresses instead of none (S1). Touched only by the publishing thread.
+  std::map<std::string, control::PublishedRecord> last_good_;
+
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  store::Revision revision_ = 0;
+};
+
+}  // namespace holdfast::server
