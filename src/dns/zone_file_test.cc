@@ -1,0 +1,200 @@
+// Tests for zone file loading: a good zone and every kind of error, with file and line.
+#include "dns/zone_file.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace holdfast::dns {
+namespace {
+
+// A fresh directory under the system temp directory, removed with everything in it.
+class TempDir {
+public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "holdfast-dns-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) {
+      path_ = pattern;
+    }
+  }
+
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+private:
+  std::filesystem::path path_;
+};
+
+const Name kOrigin = Name::fromText("example.test.").value();
+
+constexpr const char* kHeader =
+    "$TTL 300\n"                               // 1
+    "@ IN SOA ns1 hostmaster (\n"              // 2
+    "     2024010101 7200 900 1209600 60 )\n"  // 3
+    "  IN NS ns1\n";                           // 4
+
+class ZoneFileTest : public ::testing::Test {
+protected:
+  std::filesystem::path write(const std::string& text, const std::string& file = "zone") {
+    const auto path = dir_.path() / file;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // Loads `body` after the standard header and returns the error message ("" on success).
+  std::string errorOf(const std::string& body) {
+    const auto path = write(std::string(kHeader) + body);
+    auto result = loadZoneFile(path, kOrigin);
+    return result.ok() ? std::string() : result.error().message;
+  }
+
+  std::string at(int line) const {
+    return (dir_.path() / "zone").string() + ":" + std::to_string(line);
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(ZoneFileTest, LoadsGoodZone) {
+  const auto path = write(std::string(kHeader) +
+                          "ns1      IN A     192.0.2.1\n"
+                          "WWW      IN A     192.0.2.2 ; comment\n"
+                          "www      IN A     192.0.2.3\n"
+                          "www 60   IN AAAA  2001:db8::1\n"
+                          "mail     IN CNAME www\n"
+                          "a.b.c    IN TXT   \"deep\"\n"
+                          "@        IN MX    10 mail\n");
+  auto zone = loadZoneFile(path, kOrigin);
+  ASSERT_TRUE(zone.ok()) << zone.error().toString();
+
+  EXPECT_EQ(zone->origin, kOrigin);
+  EXPECT_EQ(zone->soa.soaSerial(), 2024010101u);
+  EXPECT_EQ(zone->soa.ttl(), 300u);
+  EXPECT_EQ(zone->soa.soaMinimum(), 60u);
+
+  // Sorted canonically by owner, then by type; WWW and www are one RRset with the first case.
+  std::vector<std::string> seen;
+  for (const RRset& rrset : zone->rrsets) {
+    seen.push_back(rrset.owner().toText() + "/" + std::to_string(rrset.type()) + "/" +
+                   std::to_string(rrset.count()) + "/" + std::to_string(rrset.ttl()));
+  }
+  const std::vector<std::string> expected = {
+      "example.test./2/1/300",      "example.test./15/1/300",    "a.b.c.example.test./16/1/300",
+      "mail.example.test./5/1/300", "ns1.example.test./1/1/300", "WWW.example.test./1/2/300",
+      "www.example.test./28/1/60"};
+  EXPECT_EQ(seen, expected);
+  EXPECT_TRUE(validateZoneContents(*zone).ok());
+}
+
+TEST_F(ZoneFileTest, SyntaxErrorNamesFileAndLine) {
+  EXPECT_EQ(errorOf("ns1 IN A 192.0.2.1\n"
+                    "\n"
+                    "bad IN A 192.0.2.256\n"),
+            at(7) + ": invalid IPv4 address");
+  EXPECT_EQ(errorOf("x IN AAAA 2001:db8::g\n"), at(5) + ": invalid address character");
+  EXPECT_EQ(errorOf("x IN MX mail\n"), at(5) + ": invalid number");
+  EXPECT_EQ(errorOf("x IN TXT \"open\n"), at(5) + ": invalid text character");
+  EXPECT_EQ(errorOf("x IN TXT ( \"a\"\n\"b\"\n"), at(7) + ": unclosed last multiline block");
+}
+
+TEST_F(ZoneFileTest, RequiresOneSoaAtTheApex) {
+  const auto path = write("$TTL 300\nwww IN A 192.0.2.1\n");
+  auto missing = loadZoneFile(path, kOrigin);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, Errc::kParse);
+  EXPECT_EQ(missing.error().message,
+            path.string() + ": no SOA record at the zone apex example.test.");
+
+  EXPECT_EQ(errorOf("@ IN SOA ns1 hostmaster 2 7200 900 1209600 60\n"),
+            at(5) + ": more than one SOA record");
+  EXPECT_EQ(errorOf("sub IN SOA ns1 hostmaster 2 7200 900 1209600 60\n"),
+            at(5) + ": SOA record at sub.example.test. is not at the zone apex");
+}
+
+TEST_F(ZoneFileTest, RejectsRecordsOutsideTheOrigin) {
+  EXPECT_EQ(errorOf("ns1 IN A 192.0.2.1\nwww.other.test. IN A 192.0.2.1\n"),
+            at(6) + ": record owner www.other.test. is outside the zone origin example.test.");
+  EXPECT_EQ(errorOf("test. IN A 192.0.2.1\n"),
+            at(5) + ": record owner test. is outside the zone origin example.test.");
+}
+
+TEST_F(ZoneFileTest, RejectsCnameWithOtherData) {
+  const std::string rule = " (RFC 1034 section 3.6.2)";
+  EXPECT_EQ(errorOf("www IN A 192.0.2.1\nwww IN CNAME other\n"),
+            at(6) + ": CNAME and other data at www.example.test." + rule);
+  EXPECT_EQ(errorOf("www IN CNAME other\nwww IN TXT \"x\"\n"),
+            at(6) + ": CNAME and other data at www.example.test." + rule);
+  EXPECT_EQ(errorOf("@ IN CNAME other\n"),
+            at(5) + ": CNAME and other data at example.test." + rule);
+  EXPECT_EQ(errorOf("www IN CNAME a\nwww IN CNAME b\n"),
+            at(6) + ": more than one CNAME record at www.example.test.");
+}
+
+TEST_F(ZoneFileTest, RejectsOtherClassesAndIncludes) {
+  // libzscanner itself refuses classes other than IN.
+  EXPECT_EQ(errorOf("www CH TXT \"x\"\n"), at(5) + ": unsupported record type");
+  EXPECT_EQ(errorOf("$INCLUDE other.zone\n"), at(5) + ": $INCLUDE is not supported");
+}
+
+TEST_F(ZoneFileTest, KeepsFirstTtlOfAnRRset) {
+  const auto path =
+      write(std::string(kHeader) + "www 100 IN A 192.0.2.1\nwww 200 IN A 192.0.2.2\n");
+  auto zone = loadZoneFile(path, kOrigin);
+  ASSERT_TRUE(zone.ok());
+  ASSERT_EQ(zone->rrsets.size(), 2u);
+  EXPECT_EQ(zone->rrsets[1].ttl(), 100u);
+  EXPECT_EQ(zone->rrsets[1].count(), 2);
+}
+
+TEST_F(ZoneFileTest, ReportsMissingAndUnreadableFiles) {
+  const auto missing = dir_.path() / "missing.zone";
+  auto result = loadZoneFile(missing, kOrigin);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, Errc::kIo);
+  EXPECT_EQ(result.error().message,
+            missing.string() + ": cannot open the zone file: No such file or directory");
+
+  auto directory = loadZoneFile(dir_.path(), kOrigin);
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().code, Errc::kIo);
+
+  if (geteuid() != 0) {  // root reads any file
+    const auto locked = write(kHeader, "locked.zone");
+    ASSERT_EQ(chmod(locked.c_str(), 0), 0);
+    auto unreadable = loadZoneFile(locked, kOrigin);
+    ASSERT_FALSE(unreadable.ok());
+    EXPECT_EQ(unreadable.error().message,
+              locked.string() + ": cannot open the zone file: Permission denied");
+  }
+}
+
+TEST_F(ZoneFileTest, EmptyFileHasNoSoa) {
+  const auto path = write("");
+  auto result = loadZoneFile(path, kOrigin);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message,
+            path.string() + ": no SOA record at the zone apex example.test.");
+}
+
+TEST(ZoneTextTest, ParsesTextAndNamesTheSource) {
+  auto zone = parseZoneText(std::string(kHeader) + "www IN A 192.0.2.1\n", kOrigin, "store:zone");
+  ASSERT_TRUE(zone.ok()) << zone.error().toString();
+  EXPECT_EQ(zone->rrsets.size(), 2u);
+
+  auto bad = parseZoneText(std::string(kHeader) + "www IN A 192.0.2\n", kOrigin, "store:zone");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "store:zone:5: invalid IPv4 address");
+}
+
+}  // namespace
+}  // namespace holdfast::dns

@@ -1,0 +1,67 @@
+// Checks that answering does not allocate on the C++ heap: the hot path uses the snapshot's
+// precomputed tables and a stack arena only.
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "zone/answer.h"
+#include "zone/test_support_internal.h"
+
+namespace {
+
+thread_local std::size_t allocations = 0;
+
+}  // namespace
+
+// Counting replacements of the global allocation functions for this test binary.
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* block = std::malloc(size == 0 ? 1 : size); block != nullptr) {
+    return block;
+  }
+  throw std::bad_alloc();
+}
+
+void operator delete(void* block) noexcept {
+  std::free(block);
+}
+
+void operator delete(void* block, std::size_t) noexcept {
+  std::free(block);
+}
+
+namespace holdfast::zone {
+namespace {
+
+TEST(AnswerAllocationTest, AnsweringDoesNotAllocate) {
+  const auto snapshot = testing::snapshotOf(testing::zoneFromText(
+      "example.test.",
+      "$TTL 60\n@ SOA ns h 1 2 3 4 5\nwww A 192.0.2.1\nalias CNAME www\na.b TXT \"x\"\n"));
+  testing::QueryOptions edns;
+  edns.edns_payload = 1232;
+  const std::vector<std::vector<std::uint8_t>> queries = {
+      testing::makeQuery("www.example.test.", KNOT_RRTYPE_A),
+      testing::makeQuery("WWW.example.test.", KNOT_RRTYPE_A, edns),
+      testing::makeQuery("alias.example.test.", KNOT_RRTYPE_A),
+      testing::makeQuery("b.example.test.", KNOT_RRTYPE_A),
+      testing::makeQuery("none.example.test.", KNOT_RRTYPE_A, edns),
+      testing::makeQuery("www.elsewhere.test.", KNOT_RRTYPE_A),
+  };
+  std::vector<std::uint8_t> out(512);
+
+  // The counter sees allocations at all.
+  const std::size_t start = allocations;
+  out.reserve(1024);
+  ASSERT_GT(allocations, start);
+
+  for (const auto& query : queries) {
+    const std::size_t before = allocations;
+    EXPECT_GT(answerQuery(*snapshot, query, out, Transport::kUdp), 0u);
+    EXPECT_EQ(allocations, before);
+  }
+}
+
+}  // namespace
+}  // namespace holdfast::zone

@@ -1,0 +1,101 @@
+// Snapshot: an immutable view of every zone served, read by many threads without locks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dns/name.h"
+#include "dns/rrset.h"
+
+namespace holdfast::zone {
+
+// Hashes table keys (lowercased wire names held as bytes); transparent, so a lookup by
+// std::string_view builds no std::string.
+struct WireNameHash {
+  using is_transparent = void;
+
+  [[nodiscard]] std::size_t operator()(std::string_view wire) const noexcept {
+    return std::hash<std::string_view>{}(wire);
+  }
+};
+
+// Views a wire name as the bytes of a table key.
+[[nodiscard]] inline std::string_view wireKey(std::span<const std::uint8_t> wire) noexcept {
+  return {reinterpret_cast<const char*>(wire.data()), wire.size()};
+}
+
+// Every RRset at one owner name, sorted by type; none at an empty non-terminal.
+class Node {
+public:
+  // The RRset of `rrtype`, or nullptr.
+  [[nodiscard]] const dns::RRset* find(std::uint16_t rrtype) const noexcept;
+
+  [[nodiscard]] std::span<const dns::RRset> rrsets() const noexcept { return rrsets_; }
+
+private:
+  friend class SnapshotBuilder;
+
+  std::vector<dns::RRset> rrsets_;
+};
+
+// One served zone: its nodes by lowercased owner, the apex included, plus the empty
+// non-terminals between the apex and every owner, so that "name exists" is a single lookup.
+class Zone {
+public:
+  Zone(dns::Name apex, dns::RRset soa, dns::RRset negative_soa) noexcept;
+
+  // The apex as written in the zone's configuration.
+  [[nodiscard]] const dns::Name& apex() const noexcept { return apex_; }
+
+  // The served SOA: the file's serial plus the publish offset.
+  [[nodiscard]] const dns::RRset& soa() const noexcept { return soa_; }
+
+  // The served SOA with TTL min(SOA TTL, SOA MINIMUM), for negative answers (RFC 2308 section 3).
+  [[nodiscard]] const dns::RRset& negativeSoa() const noexcept { return negative_soa_; }
+
+  [[nodiscard]] std::uint32_t serial() const noexcept { return soa_.soaSerial(); }
+
+  // The node whose lowercased wire owner is `lower_wire`, or nullptr. Does not allocate.
+  [[nodiscard]] const Node* findNode(std::span<const std::uint8_t> lower_wire) const noexcept;
+
+  [[nodiscard]] std::size_t nodeCount() const noexcept { return nodes_.size(); }
+
+private:
+  friend class SnapshotBuilder;
+
+  dns::Name apex_;
+  dns::RRset soa_;
+  dns::RRset negative_soa_;
+  std::unordered_map<std::string, Node, WireNameHash, std::equal_to<>> nodes_;
+};
+
+// Everything served at one moment. Built once by SnapshotBuilder, never changed afterwards, and
+// shared as std::shared_ptr<const Snapshot>: any number of threads may read it at once.
+class Snapshot {
+public:
+  // A snapshot that serves no zone (every query is REFUSED).
+  Snapshot() = default;
+
+  // The closest enclosing zone of the lowercased wire name `lower_wire`, or nullptr. Does not
+  // allocate.
+  [[nodiscard]] const Zone* findZone(std::span<const std::uint8_t> lower_wire) const noexcept;
+
+  // The zone whose apex is exactly `apex` (any case), or nullptr.
+  [[nodiscard]] const Zone* zone(const dns::Name& apex) const noexcept;
+
+  [[nodiscard]] std::size_t zoneCount() const noexcept { return zones_.size(); }
+
+private:
+  friend class SnapshotBuilder;
+
+  std::unordered_map<std::string, Zone, WireNameHash, std::equal_to<>> zones_;
+  std::size_t max_apex_labels_ = 0;  // no zone lookup needs to try a longer suffix
+};
+
+}  // namespace holdfast::zone
