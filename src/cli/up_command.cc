@@ -42,8 +42,8 @@ Result<std::unique_ptr<store::Store>> openStore(const config::Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {
-    return makeError(Errc::kIo, fmt::format("data_dir {}: {}", config.data_dir.string(),
-                                            ec.message()));
+    return makeError(Errc::kIo,
+                     fmt::format("data_dir {}: {}", config.data_dir.string(), ec.message()));
   }
   auto opened = store::SqliteStore::open(config.data_dir / "holdfast.db");
   if (!opened.ok()) {
@@ -117,8 +117,8 @@ int runUp(const std::string& config_path) {
         endpoint.address().is_v6()
             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
-    logger().info("server listening", {{"listen.address", address},
-                                       {"listen.transport", "udp+tcp"}});
+    logger().info("server listening",
+                  {{"listen.address", address}, {"listen.transport", "udp+tcp"}});
   }
 
   control::ControlPlane control(**store, config.endpoints, config.control);
@@ -127,8 +127,8 @@ int runUp(const std::string& config_path) {
     return fail(kExitConfig, s.error());
   }
   publisher.start();
-  logger().info("holdfast up", {{"endpoint.count", config.endpoints.size()},
-                                {"zone.count", config.zones.size()}});
+  logger().info("holdfast up",
+                {{"endpoint.count", config.endpoints.size()}, {"zone.count", config.zones.size()}});
 
   const int signal = waitForStopSignal(stop_signals);
   logger().info("stopping", {{"signal", signal}});

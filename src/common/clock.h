@@ -8,7 +8,7 @@ namespace holdfast {
 // Monotonic time for timeouts and intervals, and wall time for logs and records.
 // Implementations must be thread-safe.
 class Clock {
- public:
+public:
   using Duration = std::chrono::steady_clock::duration;
   using TimePoint = std::chrono::steady_clock::time_point;
 
@@ -20,8 +20,9 @@ class Clock {
 
 // The real clock of the machine.
 class SystemClock final : public Clock {
- public:
+public:
   [[nodiscard]] TimePoint now() const override { return std::chrono::steady_clock::now(); }
+
   [[nodiscard]] std::chrono::system_clock::time_point wallNow() const override {
     return std::chrono::system_clock::now();
   }

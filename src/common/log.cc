@@ -24,8 +24,8 @@ std::shared_ptr<spdlog::logger> g_sink;  // guarded by g_sink_mutex
 std::shared_ptr<spdlog::logger> sink() {
   const std::lock_guard lock(g_sink_mutex);
   if (!g_sink) {
-    g_sink = std::make_shared<spdlog::logger>(
-        "holdfast", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    g_sink = std::make_shared<spdlog::logger>("holdfast",
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
     g_sink->set_pattern("%v");
     g_sink->set_level(spdlog::level::trace);
     g_sink->flush_on(spdlog::level::trace);
@@ -88,9 +88,9 @@ std::string formatJson(Level level,
   const auto now = std::chrono::system_clock::now();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
   std::string out = "{\"ts\":";
-  appendJsonString(out, fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
-                                    fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
-                                    ms.count() % 1000));
+  appendJsonString(
+      out, fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
+                       fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms.count() % 1000));
   out += ",\"level\":";
   appendJsonString(out, levelName(level));
   out += ",\"logger\":";

@@ -13,7 +13,14 @@
 
 namespace holdfast::log {
 
-enum class Level { kTrace, kDebug, kInfo, kWarn, kError, kOff };
+enum class Level {
+  kTrace,
+  kDebug,
+  kInfo,
+  kWarn,
+  kError,
+  kOff
+};
 
 enum class Format {
   kJson,  // one JSON object per line: for files, journald and log shippers
@@ -27,12 +34,17 @@ struct Field {
   bool quoted = true;
 
   Field(std::string_view k, std::string_view v) : key(k), value(v) {}
+
   Field(std::string_view k, const char* v) : key(k), value(v) {}
+
   Field(std::string_view k, const std::string& v) : key(k), value(v) {}
+
   Field(std::string_view k, bool v) : key(k), value(v ? "true" : "false"), quoted(false) {}
+
   template <typename T>
-    requires std::is_arithmetic_v<T>
-  Field(std::string_view k, T v) : key(k), value(std::to_string(v)), quoted(false) {}
+
+  requires std::is_arithmetic_v<T> Field(std::string_view k, T v)
+      : key(k), value(std::to_string(v)), quoted(false) {}
 };
 
 // Sets the process-wide threshold and output format. Thread-safe.
@@ -47,7 +59,7 @@ void redirectForTesting(std::ostream* out);
 
 // A named logger ("control.enactor"). Cheap to copy; safe to use from any thread.
 class Logger {
- public:
+public:
   explicit Logger(std::string component) : component_(std::move(component)) {}
 
   [[nodiscard]] bool enabled(Level level) const noexcept;
@@ -55,22 +67,26 @@ class Logger {
   void trace(std::string_view message, std::initializer_list<Field> fields = {}) const {
     write(Level::kTrace, message, fields);
   }
+
   void debug(std::string_view message, std::initializer_list<Field> fields = {}) const {
     write(Level::kDebug, message, fields);
   }
+
   void info(std::string_view message, std::initializer_list<Field> fields = {}) const {
     write(Level::kInfo, message, fields);
   }
+
   void warn(std::string_view message, std::initializer_list<Field> fields = {}) const {
     write(Level::kWarn, message, fields);
   }
+
   void error(std::string_view message, std::initializer_list<Field> fields = {}) const {
     write(Level::kError, message, fields);
   }
 
   void write(Level level, std::string_view message, std::initializer_list<Field> fields) const;
 
- private:
+private:
   std::string component_;
 };
 

@@ -10,12 +10,14 @@ namespace holdfast::log {
 namespace {
 
 class LogTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override { redirectForTesting(&out_); }
+
   void TearDown() override {
     redirectForTesting(nullptr);
     configure(Level::kInfo, Format::kJson);
   }
+
   std::ostringstream out_;
 };
 

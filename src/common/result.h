@@ -70,45 +70,59 @@ struct Error {
 // A value of type T or an Error. Accessing the wrong alternative is a programming error.
 template <typename T>
 class [[nodiscard]] Result {
- public:
+public:
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
+
+  Result(Error error)
+      : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
 
   [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
+
   explicit operator bool() const noexcept { return ok(); }
 
   [[nodiscard]] T& value() & { return std::get<0>(v_); }
+
   [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
+
   [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
+
   [[nodiscard]] const Error& error() const { return std::get<1>(v_); }
 
   T& operator*() & { return value(); }
+
   const T& operator*() const& { return value(); }
+
   T* operator->() { return &value(); }
+
   const T* operator->() const { return &value(); }
 
- private:
+private:
   std::variant<T, Error> v_;
 };
 
 // Success or an Error, for operations that return nothing.
 template <>
 class [[nodiscard]] Result<void> {
- public:
+public:
   Result() = default;
+
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
 
   [[nodiscard]] bool ok() const noexcept { return ok_; }
+
   explicit operator bool() const noexcept { return ok_; }
+
   [[nodiscard]] const Error& error() const { return error_; }
 
- private:
+private:
   Error error_;
   bool ok_ = true;
 };
 
 using Status = Result<void>;
 
-[[nodiscard]] inline Status okStatus() { return Status(); }
+[[nodiscard]] inline Status okStatus() {
+  return Status();
+}
 
 }  // namespace holdfast

@@ -247,8 +247,8 @@ Result<Config> parseConfig(const std::string& text,
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return makeError(Errc::kConfig, fmt::format("{}:{}:{}: {}", name, e.mark.line + 1,
-                                                e.mark.column + 1, e.msg));
+    return makeError(Errc::kConfig,
+                     fmt::format("{}:{}:{}: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) {
     return makeError(Errc::kConfig, name + ": expected a mapping at the top level");
@@ -263,8 +263,8 @@ Result<Config> parseConfig(const std::string& text,
 Result<Config> loadConfig(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) {
-    return makeError(Errc::kConfig, fmt::format("{}: cannot open: {}", file.string(),
-                                                std::strerror(errno)));
+    return makeError(Errc::kConfig,
+                     fmt::format("{}: cannot open: {}", file.string(), std::strerror(errno)));
   }
   std::stringstream buffer;
   buffer << in.rdbuf();

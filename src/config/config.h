@@ -14,9 +14,9 @@ namespace holdfast::config {
 
 // A static zone served from a zone file.
 struct ZoneConfig {
-  std::string name;             // "example.test." (lowercase, trailing dot)
-  std::filesystem::path file;   // resolved against the configuration file's directory
-  std::string where;            // "file:line" of the entry, for later error messages
+  std::string name;            // "example.test." (lowercase, trailing dot)
+  std::filesystem::path file;  // resolved against the configuration file's directory
+  std::string where;           // "file:line" of the entry, for later error messages
 };
 
 struct ServerConfig {
@@ -29,7 +29,7 @@ struct StoreConfig {
 };
 
 struct Config {
-  std::filesystem::path source;                   // the file this came from
+  std::filesystem::path source;                      // the file this came from
   std::filesystem::path data_dir = "holdfast-data";  // relative paths are relative to the CWD
   log::Level log_level = log::Level::kInfo;
   log::Format log_format = log::Format::kJson;

@@ -19,7 +19,7 @@ namespace holdfast::config {
 
 // Carries the file name so that every error can say where it is.
 class Reader {
- public:
+public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
   [[nodiscard]] Error error(const YAML::Node& node,
@@ -100,7 +100,7 @@ class Reader {
     return parent.empty() ? std::string(child) : fmt::format("{}.{}", parent, child);
   }
 
- private:
+private:
   std::string file_;
 };
 

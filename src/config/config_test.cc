@@ -28,7 +28,9 @@ endpoints:
     check: {kind: http, port: 8080, path: /health, interval: 1s, timeout: 200ms, rise: 3, fall: 1}
 )";
 
-Result<Config> parse(const std::string& text) { return parseConfig(text, "test.yaml", "/etc/hf"); }
+Result<Config> parse(const std::string& text) {
+  return parseConfig(text, "test.yaml", "/etc/hf");
+}
 
 // Expects a parse error whose message starts with `prefix` (file:line:column: field).
 void expectError(const std::string& text, const std::string& prefix) {
@@ -82,7 +84,8 @@ TEST(ConfigTest, ErrorsNameLineAndField) {
   expectError("server:\n  listne: x\n", "test.yaml:2:3: server.listne: unknown key");
   expectError("log:\n  level: loud\n", "test.yaml:2:10: log.level: unknown log level");
   expectError("store:\n  backend: etcd\n", "test.yaml:2:12: store.backend: the etcd backend");
-  expectError("zones:\n  - name: a..b\n    file: x\n", "test.yaml:2:11: zones[0].name: empty label");
+  expectError("zones:\n  - name: a..b\n    file: x\n",
+              "test.yaml:2:11: zones[0].name: empty label");
   expectError("a: [\n", "test.yaml:");
 }
 
@@ -105,8 +108,9 @@ TEST(ConfigTest, EndpointErrors) {
               "test.yaml:6:12: endpoints[0].check.timeout: must not be longer");
   expectError(zones + "  - name: api.example.test\n    backends: [127.0.0.2]\n",
               "test.yaml:4:5: endpoints[0]: check is required");
-  expectError(zones + "  - name: api.example.test\n    ttl: -1\n    backends: [127.0.0.2]\n" + check,
-              "test.yaml:5:10: endpoints[0].ttl: -1 is out of range");
+  expectError(
+      zones + "  - name: api.example.test\n    ttl: -1\n    backends: [127.0.0.2]\n" + check,
+      "test.yaml:5:10: endpoints[0].ttl: -1 is out of range");
 }
 
 TEST(ConfigTest, MissingFileSaysSo) {

@@ -39,8 +39,8 @@ Status readCheck(const Reader& r,
                  const YAML::Node& node,
                  const std::string& field,
                  control::HealthCheckConfig& check) {
-  if (auto s = r.checkKeys(node, field,
-                           {"kind", "port", "path", "interval", "timeout", "rise", "fall"});
+  if (auto s =
+          r.checkKeys(node, field, {"kind", "port", "path", "interval", "timeout", "rise", "fall"});
       !s.ok()) {
     return s;
   }
@@ -90,7 +90,8 @@ Status readCheck(const Reader& r,
   if (check.timeout > check.interval) {
     return r.error(node, field + ".timeout", "must not be longer than the interval");
   }
-  for (const auto& [key, target] : {std::pair{"rise", &check.rise}, std::pair{"fall", &check.fall}}) {
+  for (const auto& [key, target] :
+       {std::pair{"rise", &check.rise}, std::pair{"fall", &check.fall}}) {
     if (node[key]) {
       auto n = r.integer(node[key], field + "." + key, 1, kMaxRiseFall);
       if (!n.ok()) {

@@ -24,7 +24,9 @@ Publisher::Publisher(store::Store& store,
                      zone::SnapshotHolder& holder)
     : store_(store), zones_(std::move(zones)), holder_(holder) {}
 
-Publisher::~Publisher() { stop(); }
+Publisher::~Publisher() {
+  stop();
+}
 
 Result<Publisher::StoreView> Publisher::readConsistent() {
   StoreView view;
@@ -83,8 +85,8 @@ Result<store::Revision> Publisher::publishOnce() {
   for (const store::KeyValue& kv : view->published) {
     if (auto s = addPublished(kv, builder); !s.ok()) {
       // A record for a zone we do not serve, or one the builder refuses: serve the rest.
-      log_.warn("published record not served", {{"store.key", kv.key},
-                                                 {"error.message", s.error().message}});
+      log_.warn("published record not served",
+                {{"store.key", kv.key}, {"error.message", s.error().message}});
       continue;
     }
     ++endpoints;
@@ -96,12 +98,13 @@ Result<store::Revision> Publisher::publishOnce() {
         kv.key.substr(kv.key.size() - kSuffix.size()) != kSuffix) {
       continue;
     }
-    const std::string zone = kv.key.substr(
-        control::kZonesPrefix.size(), kv.key.size() - control::kZonesPrefix.size() - kSuffix.size());
+    const std::string zone =
+        kv.key.substr(control::kZonesPrefix.size(),
+                      kv.key.size() - control::kZonesPrefix.size() - kSuffix.size());
     auto serial = control::decodeSerial(kv.value);
     if (!serial.ok()) {
-      log_.error("zone serial unreadable", {{"zone.name", zone},
-                                            {"error.message", serial.error().message}});
+      log_.error("zone serial unreadable",
+                 {{"zone.name", zone}, {"error.message", serial.error().message}});
       continue;
     }
     // Serial arithmetic is modulo 2^32, added in steps RFC 1982 allows.
@@ -109,8 +112,8 @@ Result<store::Revision> Publisher::publishOnce() {
     while (offset > 0) {
       const std::uint32_t step = std::min(offset, kMaxSerialStep);
       if (auto s = builder.addSerialOffset(zone, step); !s.ok()) {
-        log_.warn("zone serial not applied", {{"zone.name", zone},
-                                              {"error.message", s.error().message}});
+        log_.warn("zone serial not applied",
+                  {{"zone.name", zone}, {"error.message", s.error().message}});
         break;
       }
       offset -= step;

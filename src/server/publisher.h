@@ -26,10 +26,12 @@ namespace holdfast::server {
 // Thread-safety: publishOnce() and the background thread must not run at the same time; start()
 // and stop() are called by the owner only.
 class Publisher {
- public:
+public:
   // `zones` are the static zone contents, cloned into every snapshot. `store` and `holder` must
   // outlive the publisher.
-  Publisher(store::Store& store, std::vector<dns::ZoneContents> zones, zone::SnapshotHolder& holder);
+  Publisher(store::Store& store,
+            std::vector<dns::ZoneContents> zones,
+            zone::SnapshotHolder& holder);
   ~Publisher();
 
   Publisher(const Publisher&) = delete;
@@ -45,7 +47,7 @@ class Publisher {
   // Stops and joins the thread. Idempotent.
   void stop() noexcept;
 
- private:
+private:
   struct StoreView {
     std::vector<store::KeyValue> published;
     std::vector<store::KeyValue> serials;

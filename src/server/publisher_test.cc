@@ -31,8 +31,8 @@ std::vector<dns::ZoneContents> zones() {
 
 control::PublishedRecord record(control::Generation generation,
                                 std::vector<std::string> addresses) {
-  return control::PublishedRecord{generation, "example.test.", 1, 30, std::move(addresses),
-                                  "enactor-1"};
+  return control::PublishedRecord{generation, "example.test.",      1,
+                                  30,         std::move(addresses), "enactor-1"};
 }
 
 std::vector<std::string> servedAddresses(const zone::SnapshotHolder& holder, const char* name) {
@@ -65,12 +65,14 @@ TEST(PublisherTest, PublishesStaticZoneAndEndpoints) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
   Publisher publisher(store, zones(), holder);
-  ASSERT_TRUE(store.put(control::publishedKey("api.example.test."),
-                        control::encodePublished(record(3, {"127.0.0.2", "127.0.0.3"})))
+  ASSERT_TRUE(store
+                  .put(control::publishedKey("api.example.test."),
+                       control::encodePublished(record(3, {"127.0.0.2", "127.0.0.3"})))
                   .ok());
-  ASSERT_TRUE(store.put(control::serialKey("example.test."),
-                        control::encodeSerial(control::SerialRecord{5}))
-                  .ok());
+  ASSERT_TRUE(
+      store
+          .put(control::serialKey("example.test."), control::encodeSerial(control::SerialRecord{5}))
+          .ok());
   const auto revision = publisher.publishOnce();
   ASSERT_TRUE(revision.ok()) << revision.error().message;
   EXPECT_EQ(*revision, 2);
@@ -91,8 +93,9 @@ TEST(PublisherTest, CorruptRecordKeepsLastGoodAddresses) {
   ASSERT_TRUE(publisher.publishOnce().ok());
   EXPECT_EQ(servedAddresses(holder, "api.example.test."), (std::vector<std::string>{"127.0.0.2"}));
   // An empty address list is refused by the decoder (S1): still the last good set.
-  ASSERT_TRUE(store.put(key, R"({"generation":2,"zone":"example.test.","rrtype":1,"ttl":30,)"
-                             R"("addresses":[],"applied_by":"x"})")
+  ASSERT_TRUE(store
+                  .put(key, R"({"generation":2,"zone":"example.test.","rrtype":1,"ttl":30,)"
+                            R"("addresses":[],"applied_by":"x"})")
                   .ok());
   ASSERT_TRUE(publisher.publishOnce().ok());
   EXPECT_EQ(servedAddresses(holder, "api.example.test."), (std::vector<std::string>{"127.0.0.2"}));
@@ -102,11 +105,13 @@ TEST(PublisherTest, RecordOutsideEveryZoneIsSkipped) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
   Publisher publisher(store, zones(), holder);
-  ASSERT_TRUE(store.put(control::publishedKey("api.other.test."),
-                        control::encodePublished(record(1, {"127.0.0.9"})))
+  ASSERT_TRUE(store
+                  .put(control::publishedKey("api.other.test."),
+                       control::encodePublished(record(1, {"127.0.0.9"})))
                   .ok());
-  ASSERT_TRUE(store.put(control::publishedKey("api.example.test."),
-                        control::encodePublished(record(1, {"127.0.0.2"})))
+  ASSERT_TRUE(store
+                  .put(control::publishedKey("api.example.test."),
+                       control::encodePublished(record(1, {"127.0.0.2"})))
                   .ok());
   ASSERT_TRUE(publisher.publishOnce().ok());
   EXPECT_EQ(servedAddresses(holder, "api.example.test."), (std::vector<std::string>{"127.0.0.2"}));
@@ -118,8 +123,9 @@ TEST(PublisherTest, BackgroundThreadFollowsTheStore) {
   Publisher publisher(store, zones(), holder);
   ASSERT_TRUE(publisher.publishOnce().ok());
   publisher.start();
-  ASSERT_TRUE(store.put(control::publishedKey("api.example.test."),
-                        control::encodePublished(record(1, {"127.0.0.4"})))
+  ASSERT_TRUE(store
+                  .put(control::publishedKey("api.example.test."),
+                       control::encodePublished(record(1, {"127.0.0.4"})))
                   .ok());
   // Bounded wait for the watch to deliver the change.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -10,7 +10,7 @@ namespace holdfast::server {
 // Bridges the network front ends to the answer algorithm. Thread-safe: each call takes its own
 // reference to the current snapshot, so a publish in the middle of a query does not affect it.
 class SnapshotHandler final : public QueryHandler {
- public:
+public:
   explicit SnapshotHandler(const zone::SnapshotHolder& holder) : holder_(holder) {}
 
   std::size_t handle(std::span<const std::uint8_t> query,
@@ -20,12 +20,12 @@ class SnapshotHandler final : public QueryHandler {
     if (!snapshot) {
       return 0;
     }
-    return zone::answerQuery(*snapshot, query, response,
-                             transport == Transport::kTcp ? zone::Transport::kTcp
-                                                          : zone::Transport::kUdp);
+    return zone::answerQuery(
+        *snapshot, query, response,
+        transport == Transport::kTcp ? zone::Transport::kTcp : zone::Transport::kUdp);
   }
 
- private:
+private:
   const zone::SnapshotHolder& holder_;
 };
 

@@ -14,7 +14,7 @@ namespace holdfast::store {
 // Thread-safe; all state sits under one mutex. Keeps the last `history_limit` events for
 // watches; older ones are compacted away.
 class MemoryStore final : public Store {
- public:
+public:
   // Bound on retained watch history: beyond it, watchers must re-read (kCompacted).
   static constexpr std::size_t kDefaultHistoryLimit = 100000;
 
@@ -29,7 +29,7 @@ class MemoryStore final : public Store {
                                           std::chrono::milliseconds max_wait) override;
   [[nodiscard]] Result<Revision> currentRevision() override;
 
- private:
+private:
   void applyOps(const std::vector<Op>& ops, Revision revision);  // REQUIRES: mu_ held
 
   const std::size_t history_limit_;

@@ -34,7 +34,12 @@ enum class CompareTarget {
   kVersion,         // version; a missing key has 0
 };
 
-enum class CompareOp { kEqual, kNotEqual, kLess, kGreater };
+enum class CompareOp {
+  kEqual,
+  kNotEqual,
+  kLess,
+  kGreater
+};
 
 // One condition of a transaction. Build with the named constructors.
 struct Compare {
@@ -48,10 +53,12 @@ struct Compare {
   [[nodiscard]] static Compare modRevisionIs(std::string key, Revision revision) {
     return Compare{std::move(key), CompareTarget::kModRevision, CompareOp::kEqual, {}, revision};
   }
+
   // The key does not exist.
   [[nodiscard]] static Compare absent(std::string key) {
     return Compare{std::move(key), CompareTarget::kCreateRevision, CompareOp::kEqual, {}, 0};
   }
+
   // The key exists and its value is exactly `value`.
   [[nodiscard]] static Compare valueIs(std::string key, std::string value) {
     return Compare{std::move(key), CompareTarget::kValue, CompareOp::kEqual, std::move(value), 0};
@@ -72,7 +79,9 @@ struct Op {
   [[nodiscard]] static Op put(std::string key, std::string value) {
     return Op{Kind::kPut, std::move(key), std::move(value)};
   }
+
   [[nodiscard]] static Op del(std::string key) { return Op{Kind::kDelete, std::move(key), {}}; }
+
   [[nodiscard]] static Op delPrefix(std::string prefix) {
     return Op{Kind::kDeletePrefix, std::move(prefix), {}};
   }
@@ -106,7 +115,10 @@ struct GetResult {
 };
 
 struct Event {
-  enum class Type { kPut, kDelete };
+  enum class Type {
+    kPut,
+    kDelete
+  };
   Type type = Type::kPut;
   KeyValue kv;  // for kDelete: key, and mod_revision = the revision of the deletion
 };
@@ -122,7 +134,7 @@ struct WatchResult {
 // Durability: once txn() returns succeeded, the change survives a crash of the process (for
 // persistent backends; `memory` keeps nothing).
 class Store {
- public:
+public:
   virtual ~Store() = default;
 
   // Reads one key.

@@ -1,0 +1,65 @@
+// Endpoint configuration: the plain structs the configuration loader fills for the control plane.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace holdfast::control {
+
+// DNS record types a managed endpoint may publish (RFC 1035 section 3.2.2, RFC 3596).
+inline constexpr std::uint16_t kTypeA = 1;
+inline constexpr std::uint16_t kTypeAaaa = 28;
+
+// One backend of an endpoint.
+struct BackendConfig {
+  std::string address;  // IP literal in canonical text form, matching the endpoint's rrtype
+};
+
+// How a backend's health is observed.
+struct HealthCheckConfig {
+  enum class Kind {
+    kTcp,   // healthy iff a TCP connection to address:port completes within the timeout
+    kHttp,  // healthy iff an HTTP/1.0 GET of http_path answers with a 2xx status line in time
+  };
+  Kind kind = Kind::kTcp;
+  std::uint16_t port = 0;
+  std::string http_path = "/";
+  std::chrono::milliseconds interval{1000};
+  std::chrono::milliseconds timeout{500};
+  int rise = 2;  // consecutive successes that mark an unhealthy backend healthy
+  int fall = 2;  // consecutive failures that mark a healthy backend unhealthy
+};
+
+// One managed name: the control plane publishes the healthy subset of its backends.
+struct EndpointConfig {
+  std::string name;  // fully qualified, lowercase, trailing dot: "api.example.test."
+  std::string zone;  // the zone that serves it: "example.test."
+  std::uint16_t rrtype = kTypeA;
+  std::uint32_t ttl_seconds = 30;
+  std::vector<BackendConfig> backends;
+  HealthCheckConfig check;
+};
+
+// Settings of the control plane as a whole.
+struct ControlOptions {
+  int enactors = 3;     // independent enactors, ids "enactor-1".."enactor-N"
+  int keep_plans = 10;  // janitor retention K: plans with generation >= published - K are kept
+  std::chrono::milliseconds janitor_interval{5000};
+};
+
+// Checks one endpoint. On failure returns kConfig with a message that starts with the field
+// name ("backends[1].address: ..."), so the loader can point at the line that set it.
+[[nodiscard]] Status validate(const EndpointConfig& endpoint);
+
+// Checks every endpoint and that no name is configured twice. Messages start with
+// "endpoints[<index>].<field>".
+[[nodiscard]] Status validate(const std::vector<EndpointConfig>& endpoints);
+
+// Checks the control plane settings; messages start with the field name.
+[[nodiscard]] Status validate(const ControlOptions& options);
+
+}  // namespace holdfast::control

@@ -1,0 +1,97 @@
+// Planner: turns backend health into numbered, immutable plans, one endpoint at a time.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+#include "common/result.h"
+#include "control/endpoint.h"
+#include "control/records.h"
+#include "store/store.h"
+
+namespace holdfast::control {
+
+enum class PlanOutcome {
+  kUnchanged,  // the latest plan already holds the desired addresses
+  kCreated,    // a new generation was written
+  kWaiting,    // some backend has no health observation yet; nothing was written
+  kContended,  // every attempt lost the compare-and-swap to another planner; try again later
+};
+
+struct PlanResult {
+  PlanOutcome outcome = PlanOutcome::kUnchanged;
+  Generation generation = 0;  // the latest generation after the call (0: none)
+};
+
+// Policy for backends without an observation: an endpoint gets no new plan until every
+// configured backend has a first health record, so a backend that was never checked is never
+// planned and a cold start does not fail open on "nothing known yet". Health records of
+// addresses that are not configured are ignored; an unreadable record counts as unhealthy.
+//
+// The desired set is the healthy backends, sorted. If every backend is unhealthy the planner
+// fails open: the plan keeps all configured backends and says fail_open (S1 by construction).
+// A plan is written only when the addresses, TTL or rrtype differ from the latest plan (or the
+// latest plan is missing or unreadable, which re-plans it: L1). Its generation exceeds every
+// plan key, the latest pointer and the published generation, so it is applicable even after
+// plans/ was deleted. The write is one transaction that compares plans/<e>/latest's
+// mod_revision and that the new generation's key is absent; a lost compare re-reads health and
+// plans and tries again, at most kMaxAttempts times.
+//
+// Thread-safety: every method may be called from any thread; several planners (in one process
+// or many) may run against one store.
+class Planner {
+public:
+  Planner(store::Store& store, std::vector<EndpointConfig> endpoints);
+  ~Planner();
+  Planner(const Planner&) = delete;
+  Planner& operator=(const Planner&) = delete;
+
+  // Plans one endpoint. Errors: store failures only.
+  [[nodiscard]] Result<PlanResult> planEndpoint(const EndpointConfig& endpoint);
+
+  // Plans every configured endpoint; returns the first error after trying them all.
+  [[nodiscard]] Status planAll();
+
+  // Asks the running planner thread for a pass soon (within kWatchSlice).
+  void requestReplan();
+
+  // Starts a thread that plans all endpoints on start, on every change under health/, on
+  // request, and every kResyncInterval. stop() joins it; both idempotent.
+  void start();
+  void stop();
+
+  // Bound on compare-and-swap attempts per endpoint and pass; when hit, the pass gives up on
+  // that endpoint (kContended) and the next pass tries again.
+  static constexpr int kMaxAttempts = 8;
+
+  // Full passes as a backstop for hand edits of plans/ that no health change would notice.
+  static constexpr std::chrono::milliseconds kResyncInterval{5000};
+
+private:
+  struct Desired {
+    std::vector<std::string> addresses;
+    bool fail_open = false;
+  };
+
+  [[nodiscard]] Result<std::optional<Desired>> computeDesired(const EndpointConfig& endpoint);
+  // One read-compare-write round; nullopt if the compare-and-swap was lost.
+  [[nodiscard]] Result<std::optional<PlanResult>> tryWrite(const EndpointConfig& endpoint,
+                                                           const Desired& desired);
+  void noteFailOpen(const EndpointConfig& endpoint, bool failing_open);
+
+  store::Store& store_;
+  const std::vector<EndpointConfig> endpoints_;
+  log::Logger logger_{"control.planner"};
+  std::atomic<bool> replan_requested_{false};
+  std::mutex mu_;
+  std::map<std::string, bool> failing_open_;  // guarded by mu_; endpoint name -> state
+  std::jthread thread_;
+};
+
+}  // namespace holdfast::control

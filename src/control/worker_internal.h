@@ -1,0 +1,35 @@
+// Thread helpers shared by the control plane components: interruptible sleep and a watch loop.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+#include "store/store.h"
+
+namespace holdfast::control {
+
+// How long one store watch call may block. It bounds how long stop() waits for a watching
+// thread and how late a requested re-run starts.
+inline constexpr std::chrono::milliseconds kWatchSlice{100};
+
+// Sleeps for `duration` or until `token` is stopped. Returns false if stopping.
+bool sleepFor(std::stop_token token, std::chrono::milliseconds duration);
+
+struct WatchLoopOptions {
+  std::string prefix;                         // store prefix whose changes trigger a pass
+  std::chrono::milliseconds full_pass{5000};  // a pass runs at least this often regardless
+  std::function<bool()> take_request;         // optional: true if a pass was asked for
+};
+
+// Runs `pass` once, then again after every change under the prefix, every full_pass, and
+// whenever take_request() returns true, until `token` is stopped. The revision is read before
+// each pass, so a change made during a pass triggers another one. Store errors (including a
+// compacted watch) cause a fresh pass after a pause of kWatchSlice.
+void runWatchLoop(store::Store& store,
+                  const WatchLoopOptions& options,
+                  std::stop_token token,
+                  const std::function<void()>& pass);
+
+}  // namespace holdfast::control
