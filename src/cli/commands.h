@@ -1,7 +1,14 @@
 // The subcommands of the holdfast program.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace holdfast::cli {
 
@@ -11,6 +18,8 @@ inline constexpr const char* kVersion = "holdfast 0.1.0";
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;  // failed while running (store, sockets)
 inline constexpr int kExitConfig = 2;   // configuration or zone file rejected; nothing changed
+// sim: some schedule broke a safety or liveness property.
+inline constexpr int kExitViolations = 3;
 
 // `holdfast up`: loads and checks everything, opens the store, serves DNS and runs the control
 // plane until SIGINT or SIGTERM. Returns the process exit status.
@@ -19,5 +28,98 @@ inline constexpr int kExitConfig = 2;   // configuration or zone file rejected; 
 // `holdfast check-config`: loads the configuration and every zone file and reports the first
 // error, touching nothing on disk.
 [[nodiscard]] int runCheckConfig(const std::string& config_path);
+
+// Command line of `holdfast serve`.
+struct ServeOptions {
+  std::vector<std::string> listen;      // "127.0.0.1:5300", "[::1]:5300"; port 0 picks one
+  std::vector<std::string> zone_files;  // one zone each; origin from $ORIGIN or the SOA owner
+  std::size_t threads = 2;
+  std::string nsid;      // NSID option (RFC 5001); empty: off
+  std::string identity;  // CHAOS TXT id.server. and hostname.bind.; empty: REFUSED
+  std::string version;   // CHAOS TXT version.server. and version.bind.; empty: REFUSED
+  std::string log_level = "info";
+};
+
+// Adds the `serve` subcommand to `app`, filling `options` when it is parsed; both must outlive
+// the parse.
+CLI::App* addServeCommand(CLI::App& app, ServeOptions& options);
+
+// `holdfast serve`: serves zone files without a configuration or store until SIGINT or SIGTERM;
+// SIGHUP reloads every file, and a reload that fails keeps the zones being served. Returns the
+// process exit status.
+[[nodiscard]] int runServe(const ServeOptions& options);
+
+// Command line of `holdfast resolver`; flags given override the configuration file.
+struct ResolverFlags {
+  std::string config_path;             // YAML with a resolver: section; empty: flags only
+  std::vector<std::string> listen;     // default 127.0.0.1:5354
+  std::vector<std::string> upstreams;  // "address[:port]"
+  std::vector<std::string> allow;      // client networks; default loopback only
+  std::size_t threads = 0;             // 0: the file's or the default
+  bool no_serve_stale = false;
+  std::string log_level;  // empty: the file's or info
+};
+
+// Adds the `resolver` subcommand to `app`, filling `flags` when it is parsed.
+CLI::App* addResolverCommand(CLI::App& app, ResolverFlags& flags);
+
+// `holdfast resolver`: the caching forwarder until SIGINT or SIGTERM; SIGHUP reloads the
+// configuration file, keeping the cache. Returns the process exit status.
+[[nodiscard]] int runResolver(const ResolverFlags& flags);
+
+// Command line of `holdfast sim`.
+struct SimFlags {
+  std::string protocol = "holdfast";  // or "naive"
+  std::uint64_t seeds = 1000;
+  std::uint64_t first_seed = 1;
+  int jobs = 1;
+  int planners = 1;
+  int enactors = 3;
+  int endpoints = 1;
+  int clients = 3;
+  double duration_seconds = 60;  // virtual time with faults, per schedule
+  double bound_seconds = 30;     // L1: converge within this after faults stop
+  std::uint64_t stop_after = 0;  // failing schedules; 0: run every seed
+  std::string replay;            // a saved schedule to replay; "-": stdin
+  std::string save;              // where to save the shrunk failing schedule
+  bool trace = false;            // print the whole trace of first_seed
+  bool quiet = false;            // no progress line on a terminal
+  std::string log_level = "off";
+};
+
+// Command line of the operator commands: pause, resume, plan diff, apply, history.
+struct OpsFlags {
+  std::string config_path;  // the configuration `holdfast up` runs with (its data_dir)
+  std::string endpoint;     // empty: every endpoint (pause and resume only)
+  std::string reason;       // for the pause record or the audit journal
+  bool dry_run = false;     // apply: show, change nothing
+  bool approve = false;     // apply: lift the change budget for this publish
+  std::size_t limit = 0;    // history: the last N entries; 0: all
+};
+
+// The subcommands addOpsCommands() adds; each is set when it was given.
+struct OpsCommands {
+  CLI::App* pause = nullptr;
+  CLI::App* resume = nullptr;
+  CLI::App* plan = nullptr;
+  CLI::App* plan_diff = nullptr;
+  CLI::App* apply = nullptr;
+  CLI::App* history = nullptr;
+};
+
+// Adds `pause`, `resume`, `plan diff`, `apply` and `history` to `app`, filling `flags`.
+OpsCommands addOpsCommands(CLI::App& app, OpsFlags& flags);
+
+// Runs whichever operator command was parsed, on the SQLite store of the configuration: a
+// running `holdfast up` sees the change at once. Returns the process exit status.
+[[nodiscard]] int runOps(const OpsCommands& commands, const OpsFlags& flags);
+
+// Adds the `sim` subcommand to `app`, filling `flags` when it is parsed.
+CLI::App* addSimCommand(CLI::App& app, SimFlags& flags);
+
+// `holdfast sim`: runs the seeds, prints the totals and, for the lowest failing seed, a shrunk
+// schedule with its trace (saved for --replay); or replays a saved schedule. Returns
+// kExitViolations if any schedule broke a property.
+[[nodiscard]] int runSim(const SimFlags& flags);
 
 }  // namespace holdfast::cli

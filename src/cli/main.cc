@@ -21,12 +21,25 @@ int main(int argc, char** argv) {
       "check-config", "load and check a configuration and its zone files; change nothing");
   check->add_option("-c,--config", check_path, "configuration file (YAML)")->required();
 
+  holdfast::cli::ServeOptions serve_options;
+  CLI::App* serve = holdfast::cli::addServeCommand(app, serve_options);
+
+  holdfast::cli::ResolverFlags resolver_flags;
+  CLI::App* resolver = holdfast::cli::addResolverCommand(app, resolver_flags);
+
+  holdfast::cli::SimFlags sim_flags;
+  CLI::App* sim = holdfast::cli::addSimCommand(app, sim_flags);
+
+  holdfast::cli::OpsFlags ops_flags;
+  const holdfast::cli::OpsCommands ops = holdfast::cli::addOpsCommands(app, ops_flags);
+
   CLI::App* version = app.add_subcommand("version", "print the version");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" with status 0; every real usage error exits 2.
+    return app.exit(e) == 0 ? 0 : holdfast::cli::kExitConfig;
   }
 
   try {
@@ -35,6 +48,18 @@ int main(int argc, char** argv) {
     }
     if (*check) {
       return holdfast::cli::runCheckConfig(check_path);
+    }
+    if (*serve) {
+      return holdfast::cli::runServe(serve_options);
+    }
+    if (*resolver) {
+      return holdfast::cli::runResolver(resolver_flags);
+    }
+    if (*sim) {
+      return holdfast::cli::runSim(sim_flags);
+    }
+    if (*ops.pause || *ops.resume || *ops.plan || *ops.apply || *ops.history) {
+      return holdfast::cli::runOps(ops, ops_flags);
     }
     if (*version) {
       std::puts(holdfast::cli::kVersion);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "common/log.h"
 #include "dns/name.h"
 #include "dns/zone_file.h"
 #include "zone/snapshot_builder.h"
@@ -10,6 +11,42 @@
 namespace holdfast::cli {
 
 namespace {
+
+constexpr std::uint16_t kTypeNs = 2;
+
+// An endpoint must not silently hide records of the zone file: the same type at its name, or a
+// delegation at or above it (the name would then belong to another server).
+Status checkClashes(const Loaded& loaded, std::size_t index) {
+  const control::EndpointConfig& e = loaded.config.endpoints[index];
+  auto name = dns::Name::fromText(e.name);
+  if (!name.ok()) {
+    return name.error();
+  }
+  for (std::size_t z = 0; z < loaded.zones.size(); ++z) {
+    if (loaded.config.zones[z].name != e.zone) {
+      continue;
+    }
+    const dns::ZoneContents& contents = loaded.zones[z];
+    for (const dns::RRset& rrset : contents.rrsets) {
+      const dns::Name owner = rrset.owner();
+      const bool same_name = owner == *name;
+      std::string what;
+      if (same_name && rrset.type() == e.rrtype) {
+        what = "has " + std::string(e.rrtype == control::kTypeA ? "A" : "AAAA") +
+               " records in the zone file; remove them or rename the endpoint";
+      } else if (rrset.type() == kTypeNs && !(owner == contents.origin) &&
+                 name->isSubdomainOf(owner)) {
+        what = "is at or below the delegation to other servers at " + owner.toText();
+      }
+      if (!what.empty()) {
+        return makeError(Errc::kConfig, fmt::format("{}: endpoints[{}].name: {} {} ({})",
+                                                    loaded.config.source.string(), index, e.name,
+                                                    what, loaded.config.zones[z].file.string()));
+      }
+    }
+  }
+  return okStatus();
+}
 
 Status trialSnapshot(const Loaded& loaded) {
   zone::SnapshotBuilder builder;
@@ -23,6 +60,9 @@ Status trialSnapshot(const Loaded& loaded) {
     }
   }
   for (std::size_t i = 0; i < loaded.config.endpoints.size(); ++i) {
+    if (auto s = checkClashes(loaded, i); !s.ok()) {
+      return s;
+    }
     const control::EndpointConfig& e = loaded.config.endpoints[i];
     std::vector<std::string> addresses;
     for (const control::BackendConfig& b : e.backends) {
@@ -49,6 +89,8 @@ Result<Loaded> loadAndCheck(const std::string& config_path) {
     return config.error();
   }
   Loaded loaded{std::move(config).value(), {}};
+  // From here on, messages (zone loader warnings too) use the configured level and format.
+  log::configure(loaded.config.log_level, loaded.config.log_format);
 
   for (const config::ZoneConfig& zone : loaded.config.zones) {
     auto origin = dns::Name::fromText(zone.name);

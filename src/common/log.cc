@@ -51,6 +51,14 @@ std::string_view levelName(Level level) {
   return "info";
 }
 
+// UTC wall time with milliseconds, ISO 8601: "2026-12-04T16:28:13.512Z".
+std::string timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms.count() % 1000);
+}
+
 void appendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
   for (const char c : text) {
@@ -85,12 +93,8 @@ std::string formatJson(Level level,
                        std::string_view component,
                        std::string_view message,
                        std::initializer_list<Field> fields) {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
   std::string out = "{\"ts\":";
-  appendJsonString(
-      out, fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
-                       fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms.count() % 1000));
+  appendJsonString(out, timestamp());
   out += ",\"level\":";
   appendJsonString(out, levelName(level));
   out += ",\"logger\":";
@@ -115,7 +119,8 @@ std::string formatText(Level level,
                        std::string_view component,
                        std::string_view message,
                        std::initializer_list<Field> fields) {
-  std::string out = fmt::format("{:<5} {} {}", levelName(level), component, message);
+  std::string out =
+      fmt::format("{} {:<5} {} {}", timestamp(), levelName(level), component, message);
   for (const Field& field : fields) {
     out += fmt::format(" {}={}", field.key, field.value);
   }

@@ -11,11 +11,13 @@
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/config_reader_internal.h"
+#include "config/resolver_config.h"
 
 namespace holdfast::config {
 
@@ -78,6 +80,11 @@ Status readServer(const Reader& r, const YAML::Node& node, Config& config) {
       const YAML::Node at = listen.IsSequence() ? listen[i] : listen;
       if (auto s = checkListen(config.server.listen[i]); !s.ok()) {
         return r.error(at, "server.listen", s.error().message);
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        if (config.server.listen[j] == config.server.listen[i]) {
+          return r.error(at, "server.listen", config.server.listen[i] + " is listed twice");
+        }
       }
     }
   }
@@ -156,7 +163,8 @@ Status readZones(const Reader& r,
 }
 
 Status readControl(const Reader& r, const YAML::Node& node, Config& config) {
-  if (auto s = r.checkKeys(node, "control", {"enactors", "keep_plans", "janitor_interval"});
+  if (auto s =
+          r.checkKeys(node, "control", {"enactors", "keep_plans", "janitor_interval", "policy"});
       !s.ok()) {
     return s;
   }
@@ -180,7 +188,16 @@ Status readControl(const Reader& r, const YAML::Node& node, Config& config) {
     if (!d.ok()) {
       return d.error();
     }
+    if (d->count() == 0) {
+      return r.error(node["janitor_interval"], "control.janitor_interval",
+                     "must be greater than zero");
+    }
     config.control.janitor_interval = *d;
+  }
+  if (node["policy"]) {
+    if (auto s = readPolicy(r, node["policy"], "control.policy", config.control.policy); !s.ok()) {
+      return s;
+    }
   }
   return okStatus();
 }
@@ -189,8 +206,9 @@ Status readTop(const Reader& r,
                const YAML::Node& root,
                const std::filesystem::path& base_dir,
                Config& config) {
-  if (auto s = r.checkKeys(root, "",
-                           {"data_dir", "log", "server", "store", "zones", "control", "endpoints"});
+  if (auto s = r.checkKeys(
+          root, "",
+          {"data_dir", "log", "server", "store", "zones", "control", "endpoints", "resolver"});
       !s.ok()) {
     return s;
   }
@@ -234,6 +252,12 @@ Status readTop(const Reader& r,
       return s;
     }
   }
+  if (root["resolver"]) {
+    config.resolver.emplace();
+    if (auto s = readResolver(r, root["resolver"], *config.resolver); !s.ok()) {
+      return s;
+    }
+  }
   return okStatus();
 }
 
@@ -261,6 +285,10 @@ Result<Config> parseConfig(const std::string& text,
 }
 
 Result<Config> loadConfig(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    return makeError(Errc::kConfig, file.string() + ": is a directory, not a configuration file");
+  }
   std::ifstream in(file);
   if (!in) {
     return makeError(Errc::kConfig,

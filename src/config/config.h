@@ -3,12 +3,14 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/log.h"
 #include "common/result.h"
 #include "control/endpoint.h"
+#include "resolver/resolver_options.h"
 
 namespace holdfast::config {
 
@@ -38,6 +40,7 @@ struct Config {
   std::vector<ZoneConfig> zones;
   control::ControlOptions control;
   std::vector<control::EndpointConfig> endpoints;
+  std::optional<resolver::ResolverOptions> resolver;  // the `resolver:` section, when present
 };
 
 // Reads and checks a configuration file. Every error names the file, the line and the field,

@@ -8,12 +8,14 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/result.h"
 #include "config/duration.h"
+#include "control/endpoint.h"
 
 namespace holdfast::config {
 
@@ -44,8 +46,14 @@ public:
     if (!map.IsMap()) {
       return error(map, field, "expected a mapping");
     }
+    std::vector<std::string> seen;
     for (const auto& item : map) {
       const std::string key = item.first.as<std::string>();
+      // yaml-cpp keeps the first of two equal keys and drops the other without a word.
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        return error(item.first, join(field, key), "key given twice in one mapping");
+      }
+      seen.push_back(key);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string list;
         for (const auto a : allowed) {
@@ -75,6 +83,9 @@ public:
     const std::string s = node.as<std::string>();
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc::result_out_of_range) {
+      return error(node, field, fmt::format("{} is out of range [{}, {}]", s, min, max));
+    }
     if (ec != std::errc() || end != s.data() + s.size()) {
       return error(node, field, fmt::format("expected an integer, got '{}'", s));
     }
@@ -121,5 +132,12 @@ struct Config;
 
 // Reads the endpoints list; zones must already be read, since each endpoint finds its zone.
 [[nodiscard]] Status readEndpoints(const Reader& r, const YAML::Node& node, Config& config);
+
+// Reads a `policy:` mapping at `field` ("control.policy", "endpoints[0].policy") over `policy`:
+// keys it does not set keep their value.
+[[nodiscard]] Status readPolicy(const Reader& r,
+                                const YAML::Node& node,
+                                const std::string& field,
+                                control::EndpointPolicy& policy);
 
 }  // namespace holdfast::config

@@ -87,6 +87,13 @@ TEST(ConfigTest, ErrorsNameLineAndField) {
   expectError("zones:\n  - name: a..b\n    file: x\n",
               "test.yaml:2:11: zones[0].name: empty label");
   expectError("a: [\n", "test.yaml:");
+  expectError("data_dir: a\ndata_dir: b\n", "test.yaml:2:1: data_dir: key given twice");
+  expectError("server:\n  listen: [\"127.0.0.1:53\", \"127.0.0.1:53\"]\n",
+              "test.yaml:2:28: server.listen: 127.0.0.1:53 is listed twice");
+  expectError("control:\n  janitor_interval: 0s\n",
+              "test.yaml:2:21: control.janitor_interval: must be greater than zero");
+  expectError("server:\n  threads: 99999999999999999999\n",
+              "test.yaml:2:12: server.threads: 99999999999999999999 is out of range");
 }
 
 TEST(ConfigTest, EndpointErrors) {
@@ -111,6 +118,12 @@ TEST(ConfigTest, EndpointErrors) {
   expectError(
       zones + "  - name: api.example.test\n    ttl: -1\n    backends: [127.0.0.2]\n" + check,
       "test.yaml:5:10: endpoints[0].ttl: -1 is out of range");
+}
+
+TEST(ConfigTest, DirectoryIsNotAConfigFile) {
+  const auto config = loadConfig("/tmp");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message, "/tmp: is a directory, not a configuration file");
 }
 
 TEST(ConfigTest, MissingFileSaysSo) {

@@ -20,6 +20,9 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   // Bound: a day is far beyond any sensible interval or timeout and keeps arithmetic safe.
   constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
+  if (value > kMaxMs) {
+    return makeError(Errc::kConfig, "duration '" + std::string(text) + "' is longer than a day");
+  }
   std::int64_t ms = 0;
   if (unit == "ms") {
     ms = value;
@@ -32,7 +35,7 @@ Result<std::chrono::milliseconds> parseDuration(std::string_view text) {
   } else {
     return bad();
   }
-  if (value > kMaxMs || ms > kMaxMs) {
+  if (ms > kMaxMs) {
     return makeError(Errc::kConfig, "duration '" + std::string(text) + "' is longer than a day");
   }
   return std::chrono::milliseconds(ms);

@@ -137,7 +137,8 @@ Status readEndpoint(const Reader& r,
                     const std::string& field,
                     const Config& config,
                     control::EndpointConfig& endpoint) {
-  if (auto s = r.checkKeys(node, field, {"name", "type", "ttl", "backends", "check"}); !s.ok()) {
+  if (auto s = r.checkKeys(node, field, {"name", "type", "ttl", "backends", "check", "policy"});
+      !s.ok()) {
     return s;
   }
   for (const char* key : {"name", "backends", "check"}) {
@@ -183,6 +184,12 @@ Status readEndpoint(const Reader& r,
   }
   if (auto s = readBackends(r, node["backends"], field + ".backends", endpoint); !s.ok()) {
     return s;
+  }
+  endpoint.policy = config.control.policy;
+  if (node["policy"]) {
+    if (auto s = readPolicy(r, node["policy"], field + ".policy", endpoint.policy); !s.ok()) {
+      return s;
+    }
   }
   return readCheck(r, node["check"], field + ".check", endpoint.check);
 }

@@ -1,34 +1,16 @@
 // Enactor: prepare (read and judge) and commit (one compare-and-swap transaction).
 #include "control/enactor.h"
 
+#include <algorithm>
+
 #include "control/ip_address.h"
+#include "control/plan_lookup.h"
 #include "control/published_state.h"
 #include "control/worker_internal.h"
 
 namespace holdfast::control {
 
 namespace {
-
-// A plan is usable for `endpoint` only if it decodes (which checks S1: at least one valid
-// address), names the endpoint and its rrtype, and carries the generation of its key.
-Result<Plan> usablePlan(std::string_view value,
-                        Generation key_generation,
-                        const EndpointConfig& endpoint) {
-  auto plan = decodePlan(value);
-  if (!plan.ok()) {
-    return plan.error();
-  }
-  if (plan->endpoint != endpoint.name) {
-    return makeError(Errc::kParse, "plan names endpoint '" + plan->endpoint + "'");
-  }
-  if (plan->generation != key_generation) {
-    return makeError(Errc::kParse, "plan says generation " + std::to_string(plan->generation));
-  }
-  if (plan->rrtype != endpoint.rrtype) {
-    return makeError(Errc::kParse, "plan has rrtype " + std::to_string(plan->rrtype));
-  }
-  return plan;
-}
 
 std::int64_t millisSinceEpoch(const Clock& clock) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wallNow().time_since_epoch())
@@ -48,9 +30,13 @@ store::TxnRequest publishTxn(const Attempt& attempt,
                                                            attempt.published_mod_revision));
   request.compares.push_back(
       store::Compare::modRevisionIs(serialKey(attempt.zone), attempt.serial_mod_revision));
+  // A pause that committed first always wins: it is checked here, not before.
+  request.compares.push_back(store::Compare::absent(std::string(kPausedKey)));
+  request.compares.push_back(store::Compare::absent(pausedKey(attempt.endpoint)));
+  // The journal is append-only: an entry is never overwritten.
+  // Limitation: the journal is never compacted.
+  request.compares.push_back(store::Compare::absent(journalKey(attempt.zone, offset)));
   request.success.push_back(store::Op::put(publishedKey(attempt.endpoint), encodePublished(next)));
-  // Limitation: a serial edited by hand to a lower value makes later publishes overwrite
-  // journal entries at the reused offsets; the journal is never compacted either.
   request.success.push_back(store::Op::put(serialKey(attempt.zone), encodeSerial({offset})));
   request.success.push_back(store::Op::put(journalKey(attempt.zone, offset), encodeJournal(entry)));
   return request;
@@ -114,16 +100,39 @@ Result<CommitOutcome> Enactor::commit(const Attempt& attempt) {
     return makeError(Errc::kInternal,
                      "refusing to publish an older generation for " + attempt.endpoint + " (S2)");
   }
+  const EndpointConfig* endpoint = findEndpoint(attempt.endpoint);
+  if (endpoint == nullptr) {
+    return makeError(Errc::kInvalidArgument, attempt.endpoint + " is not a configured endpoint");
+  }
 
   const std::vector<std::string> addresses = sortedAddresses(attempt.plan.addresses);
   const AddressDiff diff = diffAddresses(
       attempt.published ? attempt.published->addresses : std::vector<std::string>{}, addresses);
+  // The change budget is judged against the record the transaction compares, so it holds for
+  // what is actually replaced; an operator's approval lifts it.
+  const std::size_t allowed = endpoint->policy.max_remove.allowed(
+      attempt.published ? attempt.published->addresses.size() : 0);
+  if (attempt.published && !attempt.approved && diff.removed.size() > allowed) {
+    notice(attempt.endpoint, attempt.plan.generation, Notice::kHeld, diff.removed.size(), allowed);
+    return CommitOutcome::kHeld;
+  }
+
   const PublishedRecord next{attempt.plan.generation, attempt.zone, attempt.plan.rrtype,
                              attempt.plan.ttl,        addresses,    id_};
   const std::uint64_t offset = attempt.serial_offset + 1;
-  const JournalEntry entry{
-      attempt.endpoint,        old_generation, next.generation, diff.added, diff.removed, id_,
-      millisSinceEpoch(clock_)};
+  std::string why = attempt.plan.reason;
+  if (attempt.approved || !attempt.note.empty()) {
+    why += std::string(why.empty() ? "" : "; ") + (attempt.approved ? "approved by " : "by ") +
+           id_ + (attempt.note.empty() ? "" : ": " + attempt.note);
+  }
+  const JournalEntry entry{attempt.endpoint,
+                           old_generation,
+                           next.generation,
+                           diff.added,
+                           diff.removed,
+                           id_,
+                           millisSinceEpoch(clock_),
+                           why};
 
   const store::TxnRequest request = publishTxn(attempt, next, offset, entry);
   auto committed = store_.txn(request);
@@ -131,69 +140,69 @@ Result<CommitOutcome> Enactor::commit(const Attempt& attempt) {
     return committed.error();
   }
   if (!committed->succeeded) {
-    reportRefusal(attempt);
-    return CommitOutcome::kRefused;
+    return explainRefusal(attempt);
   }
+  notice(attempt.endpoint, attempt.plan.generation, Notice::kNone, 0, 0);
   logger_.info("plan applied", {{"endpoint.name", attempt.endpoint},
                                 {"plan.generation", next.generation},
                                 {"enactor.id", id_},
                                 {"zone.serial_offset", offset},
                                 {"plan.added", joinAddresses(diff.added)},
-                                {"plan.removed", joinAddresses(diff.removed)}});
+                                {"plan.removed", joinAddresses(diff.removed)},
+                                {"plan.reason", why}});
   return CommitOutcome::kApplied;
 }
 
-Result<std::optional<Plan>> Enactor::newestValidPlan(const EndpointConfig& endpoint) {
-  auto latest_kv = store_.get(latestKey(endpoint.name));
-  if (!latest_kv.ok()) {
-    return latest_kv.error();
-  }
-  if (!latest_kv->kv) {
-    return scanForValidPlan(endpoint);
-  }
-  auto latest = decodeLatest(latest_kv->kv->value);
-  if (!latest.ok()) {
-    logger_.warn("latest plan pointer unreadable, scanning plans",
-                 {{"endpoint.name", endpoint.name}, {"error.message", latest.error().message}});
-    return scanForValidPlan(endpoint);
-  }
-
-  auto plan_kv = store_.get(planKey(endpoint.name, latest->generation));
-  if (!plan_kv.ok()) {
-    return plan_kv.error();
-  }
-  if (plan_kv->kv) {
-    auto plan = usablePlan(plan_kv->kv->value, latest->generation, endpoint);
-    if (plan.ok()) {
-      return std::optional<Plan>(std::move(*plan));
+const EndpointConfig* Enactor::findEndpoint(std::string_view name) const {
+  for (const EndpointConfig& endpoint : endpoints_) {
+    if (endpoint.name == name) {
+      return &endpoint;
     }
   }
-  // L1: a missing or corrupt newest plan must not stop progress; fall back to the newest
-  // valid one (the scan logs why the newest was skipped).
-  return scanForValidPlan(endpoint);
+  return nullptr;
 }
 
-Result<std::optional<Plan>> Enactor::scanForValidPlan(const EndpointConfig& endpoint) {
-  auto range = store_.range(planPrefix(endpoint.name));
-  if (!range.ok()) {
-    return range.error();
-  }
-  // Plan keys end in 20 digits, so key order is generation order; walk from the newest.
-  for (auto it = range->kvs.rbegin(); it != range->kvs.rend(); ++it) {
-    const auto generation = parsePlanKey(endpoint.name, it->key);
-    if (!generation) {
-      continue;
+void Enactor::notice(const std::string& endpoint,
+                     Generation generation,
+                     Notice kind,
+                     std::size_t removed,
+                     std::size_t allowed) {
+  {
+    // Held and paused plans are seen on every pass; each is logged once, when it starts.
+    const std::lock_guard lock(mu_);
+    auto& last = notices_[endpoint];
+    const std::pair<Notice, Generation> now{kind, kind == Notice::kPaused ? 0 : generation};
+    if (last == now) {
+      return;
     }
-    auto plan = usablePlan(it->value, *generation, endpoint);
-    if (plan.ok()) {
-      return std::optional<Plan>(std::move(*plan));
+    last = now;
+  }
+  if (kind == Notice::kHeld) {
+    logger_.warn("plan held: it removes more addresses than the change budget allows",
+                 {{"endpoint.name", endpoint},
+                  {"plan.generation", generation},
+                  {"enactor.id", id_},
+                  {"plan.removed_count", removed},
+                  {"policy.max_remove", allowed}});
+  } else if (kind == Notice::kPaused) {
+    logger_.info(
+        "publish paused by an operator",
+        {{"endpoint.name", endpoint}, {"plan.generation", generation}, {"enactor.id", id_}});
+  }
+}
+
+Result<std::optional<Plan>> Enactor::newestValidPlan(const EndpointConfig& endpoint) {
+  return findNewestValidPlan(store_, endpoint, [&](Generation generation, const Error& error) {
+    if (generation == 0) {
+      logger_.warn("latest plan pointer unreadable, scanning plans",
+                   {{"endpoint.name", endpoint.name}, {"error.message", error.message}});
+      return;
     }
     logger_.warn("plan skipped as invalid", {{"endpoint.name", endpoint.name},
-                                             {"plan.generation", *generation},
+                                             {"plan.generation", generation},
                                              {"enactor.id", id_},
-                                             {"error.message", plan.error().message}});
-  }
-  return std::optional<Plan>();
+                                             {"error.message", error.message}});
+  });
 }
 
 Result<std::pair<std::uint64_t, store::Revision>> Enactor::readSerial(const std::string& zone) {
@@ -207,7 +216,15 @@ Result<std::pair<std::uint64_t, store::Revision>> Enactor::readSerial(const std:
   }
   auto serial = decodeSerial(got->kv->value);
   if (serial.ok()) {
-    return Serial{serial->serial_offset, got->kv->mod_revision};
+    // The journal is append-only, so a serial set back by hand must not point at an offset
+    // that is taken: continue after the journal's newest entry then (L1).
+    auto next = store_.get(journalKey(zone, serial->serial_offset + 1));
+    if (!next.ok()) {
+      return next.error();
+    }
+    if (!next->kv) {
+      return Serial{serial->serial_offset, got->kv->mod_revision};
+    }
   }
 
   // L1: an unreadable serial is recovered from the journal, whose newest key carries the
@@ -216,27 +233,36 @@ Result<std::pair<std::uint64_t, store::Revision>> Enactor::readSerial(const std:
   if (!journal.ok()) {
     return journal.error();
   }
-  std::uint64_t offset = 0;
+  std::uint64_t offset = serial.ok() ? serial->serial_offset : 0;
   if (!journal->kvs.empty()) {
-    offset = parseCounterKey(journalPrefix(zone), journal->kvs.back().key).value_or(0);
+    offset =
+        std::max(offset, parseCounterKey(journalPrefix(zone), journal->kvs.back().key).value_or(0));
   }
-  logger_.warn("zone serial unreadable, continuing from the journal",
-               {{"zone.name", zone},
-                {"zone.serial_offset", offset},
-                {"error.message", serial.error().message}});
+  logger_.warn(
+      "zone serial unreadable or behind the journal, continuing from the journal",
+      {{"zone.name", zone},
+       {"zone.serial_offset", offset},
+       {"error.message", serial.ok() ? "the next journal entry exists" : serial.error().message}});
   return Serial{offset, got->kv->mod_revision};
 }
 
-void Enactor::reportRefusal(const Attempt& attempt) {
+CommitOutcome Enactor::explainRefusal(const Attempt& attempt) {
+  const auto global = store_.get(kPausedKey);
+  const auto local = store_.get(pausedKey(attempt.endpoint));
+  if ((global.ok() && global->kv) || (local.ok() && local->kv)) {
+    notice(attempt.endpoint, attempt.plan.generation, Notice::kPaused, 0, 0);
+    return CommitOutcome::kPaused;
+  }
   auto now = readPublished(store_, attempt.endpoint);
   if (now.ok() && now->mod_revision == attempt.published_mod_revision) {
-    logger_.debug("zone serial moved, retrying",
+    logger_.debug("zone serial or journal moved, retrying",
                   {{"endpoint.name", attempt.endpoint}, {"enactor.id", id_}});
-    return;
+    return CommitOutcome::kRefused;
   }
   logger_.warn("stale write refused", {{"endpoint.name", attempt.endpoint},
                                        {"plan.generation", attempt.plan.generation},
                                        {"enactor.id", id_}});
+  return CommitOutcome::kRefused;
 }
 
 Result<EnactOutcome> Enactor::enactEndpoint(const EndpointConfig& endpoint) {
@@ -258,6 +284,12 @@ Result<EnactOutcome> Enactor::enactEndpoint(const EndpointConfig& endpoint) {
                                                        {"error.message", cleaned.error().message}});
       }
       return EnactOutcome::kApplied;
+    }
+    if (*outcome == CommitOutcome::kPaused) {
+      return EnactOutcome::kPaused;
+    }
+    if (*outcome == CommitOutcome::kHeld) {
+      return EnactOutcome::kHeld;
     }
     // Refused: start over from the newest plan, never the one held (S2).
   }
@@ -288,7 +320,9 @@ void Enactor::start() {
     return;
   }
   thread_ = std::jthread([this](std::stop_token token) {
-    const WatchLoopOptions options{std::string(kPlansPrefix), options_.full_pass_interval, {}};
+    // New plans, and pauses lifted, are what an enactor waits for.
+    const WatchLoopOptions options{
+        {std::string(kPlansPrefix), std::string(kPausedKey)}, options_.full_pass_interval, {}};
     runWatchLoop(store_, options, token, [this] { (void)runOnce(); });
   });
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -27,17 +29,24 @@ struct Attempt {
   store::Revision published_mod_revision = 0;  // 0: published/<e> was absent
   std::uint64_t serial_offset = 0;             // zones/<zone>/serial as read
   store::Revision serial_mod_revision = 0;     // 0: the serial key was absent
+  bool approved = false;  // an operator approved it: the change budget does not apply
+  std::string note;       // an operator's reason, added to the journal entry's why
 };
 
 enum class CommitOutcome {
   kApplied,  // published, serial and journal written in one transaction
-  kRefused,  // published/<e> or the serial changed since prepare(); nothing was written
+  kRefused,  // published/<e>, the serial or the journal moved since prepare(); nothing written
+  kPaused,   // control/paused or control/paused/<e> exists; nothing was written
+  kHeld,     // it removes more than policy.max_remove allows and is not approved
 };
 
 enum class EnactOutcome {
   kUpToDate,   // no valid plan is newer than what is published
   kApplied,    // a newer plan was published (and the janitor ran)
   kContended,  // every attempt was refused; the next pass tries again
+  kPaused,     // an operator paused publishing; what is published stays as it is
+  kHeld,       // the newest plan exceeds the change budget: it waits for a stepped-down plan
+               // (over_budget: step) or an operator's approval (over_budget: hold)
 };
 
 struct EnactorOptions {
@@ -51,6 +60,12 @@ struct EnactorOptions {
 // it judged (S3) and the published generation never goes down (S2). A refused commit starts
 // over from the newest plan, never the one it held. A corrupt or missing newest plan is skipped
 // for the newest valid one (L1). The published record carries the addresses inline (S4).
+//
+// Blast-radius controls, checked at the write: the same transaction requires that neither
+// control/paused nor control/paused/<e> exists (a pause freezes what is published), and that
+// the journal entry it appends does not exist yet (the audit journal is append-only). A plan
+// that removes more addresses than the endpoint's change budget, measured against the record
+// the transaction compares, is held unless the attempt is approved by an operator.
 //
 // Thread-safety: every method may be called from any thread. The store and clock are borrowed.
 class Enactor {
@@ -71,7 +86,9 @@ public:
   [[nodiscard]] Result<std::optional<Attempt>> prepare(const EndpointConfig& endpoint);
 
   // Commits `attempt` in one transaction. Logs "stale write refused" when the published record
-  // moved. Errors: store failures, or kInternal if `attempt` is empty (S1) or not newer (S2).
+  // moved; a held or paused publish is logged once per endpoint and plan. Errors: store
+  // failures, kInvalidArgument for an endpoint that is not configured, or kInternal if
+  // `attempt` is empty (S1) or not newer (S2).
   [[nodiscard]] Result<CommitOutcome> commit(const Attempt& attempt);
 
   // prepare() and commit() until applied or up to date, at most kMaxAttempts times; after a
@@ -92,10 +109,22 @@ public:
 
 private:
   [[nodiscard]] Result<std::optional<Plan>> newestValidPlan(const EndpointConfig& endpoint);
-  [[nodiscard]] Result<std::optional<Plan>> scanForValidPlan(const EndpointConfig& endpoint);
   [[nodiscard]] Result<std::pair<std::uint64_t, store::Revision>> readSerial(
       const std::string& zone);
-  void reportRefusal(const Attempt& attempt);
+  // Why a publish transaction failed: a pause, or a moved record (logged).
+  CommitOutcome explainRefusal(const Attempt& attempt);
+  [[nodiscard]] const EndpointConfig* findEndpoint(std::string_view name) const;
+
+  enum class Notice {
+    kNone,
+    kHeld,
+    kPaused,
+  };
+  void notice(const std::string& endpoint,
+              Generation generation,
+              Notice kind,
+              std::size_t removed,
+              std::size_t allowed);
 
   const std::string id_;
   store::Store& store_;
@@ -104,6 +133,9 @@ private:
   const Clock& clock_;
   Janitor janitor_;
   log::Logger logger_{"control.enactor"};
+  std::mutex mu_;
+  // guarded by mu_; endpoint -> the notice last logged, so each is logged once
+  std::map<std::string, std::pair<Notice, Generation>> notices_;
   std::jthread thread_;
 };
 

@@ -1,6 +1,7 @@
 // Validation of endpoint configuration, with messages that name the offending field.
 #include "control/endpoint.h"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 
@@ -143,7 +144,32 @@ Status validateCheck(const HealthCheckConfig& check) {
   return okStatus();
 }
 
+Status validatePolicy(const EndpointPolicy& policy, std::size_t backends) {
+  if (policy.max_remove.value == 0) {
+    return configError("policy.max_remove", "must allow at least one address (1 or 1%)");
+  }
+  if (policy.max_remove.unit == ChangeBudget::Unit::kPercent && policy.max_remove.value > 100) {
+    return configError("policy.max_remove", "must be at most 100%");
+  }
+  if (policy.min_healthy > backends) {
+    return configError("policy.min_healthy",
+                       "must not exceed the number of backends (" + std::to_string(backends) + ")");
+  }
+  if (policy.panic_percent > 100) {
+    return configError("policy.panic_threshold", "must be at most 100%");
+  }
+  return okStatus();
+}
+
 }  // namespace
+
+std::size_t ChangeBudget::allowed(std::size_t published_count) const {
+  std::size_t limit = value;
+  if (unit == Unit::kPercent) {
+    limit = published_count * value / 100;
+  }
+  return std::min(std::max<std::size_t>(limit, 1), std::max<std::size_t>(published_count, 1));
+}
 
 Status validate(const EndpointConfig& endpoint) {
   if (auto status = validateName("name", endpoint.name); !status.ok()) {
@@ -164,6 +190,9 @@ Status validate(const EndpointConfig& endpoint) {
     return configError("ttl_seconds", "must be at most 2147483647 (RFC 2181 section 8)");
   }
   if (auto status = validateBackends(endpoint); !status.ok()) {
+    return status;
+  }
+  if (auto status = validatePolicy(endpoint.policy, endpoint.backends.size()); !status.ok()) {
     return status;
   }
   return validateCheck(endpoint.check);

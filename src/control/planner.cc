@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "control/ip_address.h"
+#include "control/plan_policy.h"
 #include "control/published_state.h"
 #include "control/worker_internal.h"
 
@@ -68,18 +69,11 @@ Planner::~Planner() {
 Result<PlanResult> Planner::planEndpoint(const EndpointConfig& endpoint) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     // Every attempt re-reads health too, so a retry never writes what an earlier read saw.
-    auto desired = computeDesired(endpoint);
-    if (!desired.ok()) {
-      return desired.error();
+    auto observed = readObservations(store_, endpoint, &logger_);
+    if (!observed.ok()) {
+      return observed.error();
     }
-    if (!desired->has_value()) {
-      logger_.debug("waiting for a first health observation of every backend",
-                    {{"endpoint.name", endpoint.name}});
-      return PlanResult{PlanOutcome::kWaiting, 0};
-    }
-    noteFailOpen(endpoint, (*desired)->fail_open);
-
-    auto written = tryWrite(endpoint, **desired);
+    auto written = tryWrite(endpoint, *observed);
     if (!written.ok()) {
       return written.error();
     }
@@ -93,46 +87,8 @@ Result<PlanResult> Planner::planEndpoint(const EndpointConfig& endpoint) {
   return PlanResult{PlanOutcome::kContended, 0};
 }
 
-Result<std::optional<Planner::Desired>> Planner::computeDesired(const EndpointConfig& endpoint) {
-  auto range = store_.range(healthPrefix(endpoint.name));
-  if (!range.ok()) {
-    return range.error();
-  }
-  std::map<std::string, bool, std::less<>> observed;
-  const std::string prefix = healthPrefix(endpoint.name);
-  for (const store::KeyValue& kv : range->kvs) {
-    auto record = decodeHealth(kv.value);
-    if (!record.ok()) {
-      logger_.warn("health record unreadable, counting the backend as unhealthy",
-                   {{"endpoint.name", endpoint.name}, {"error.message", record.error().message}});
-    }
-    observed[kv.key.substr(prefix.size())] = record.ok() && record->healthy;
-  }
-
-  Desired desired;
-  for (const BackendConfig& backend : endpoint.backends) {
-    const auto it = observed.find(backend.address);
-    if (it == observed.end()) {
-      return std::optional<Desired>();
-    }
-    if (it->second) {
-      desired.addresses.push_back(backend.address);
-    }
-  }
-
-  // Fail open: serving every backend beats serving none (S1).
-  if (desired.addresses.empty()) {
-    desired.fail_open = true;
-    for (const BackendConfig& backend : endpoint.backends) {
-      desired.addresses.push_back(backend.address);
-    }
-  }
-  desired.addresses = sortedAddresses(std::move(desired.addresses));
-  return std::optional<Desired>(std::move(desired));
-}
-
 Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoint,
-                                                    const Desired& desired) {
+                                                    const Observations& observed) {
   auto range = store_.range(planPrefix(endpoint.name));
   if (!range.ok()) {
     return range.error();
@@ -146,15 +102,30 @@ Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoi
     return published.error();
   }
   state.newest = std::max(state.newest, published->generation());
+
+  // The change budget is measured against what is served now, not against the latest plan.
+  const std::optional<PlanDecision> decision =
+      decidePlan(endpoint, observed, published->record ? &published->record->addresses : nullptr);
+  if (!decision) {
+    logger_.debug("waiting for a first health observation of every backend",
+                  {{"endpoint.name", endpoint.name}});
+    return std::optional<PlanResult>(PlanResult{PlanOutcome::kWaiting, 0});
+  }
+  noteMode(endpoint, *decision);
+  if (decision->mode == PlanMode::kFrozen) {
+    return std::optional<PlanResult>(
+        PlanResult{PlanOutcome::kFrozen, state.latest_plan ? state.latest_plan->generation : 0});
+  }
+
   // A latest plan older than what is published (a hand edit of published/) is re-planned too.
-  if (state.latest_plan && matches(*state.latest_plan, endpoint, desired.addresses) &&
+  if (state.latest_plan && matches(*state.latest_plan, endpoint, decision->addresses) &&
       state.latest_plan->generation >= published->generation()) {
     return std::optional<PlanResult>(
         PlanResult{PlanOutcome::kUnchanged, state.latest_plan->generation});
   }
 
-  const Plan plan{state.newest + 1,  endpoint.name, endpoint.rrtype,  endpoint.ttl_seconds,
-                  desired.addresses, "planner",     desired.fail_open};
+  const Plan plan{state.newest + 1,    endpoint.name, endpoint.rrtype,      endpoint.ttl_seconds,
+                  decision->addresses, "planner",     decision->failOpen(), decision->reason};
   store::TxnRequest request;
   request.compares.push_back(
       store::Compare::modRevisionIs(latestKey(endpoint.name), state.latest_mod_revision));
@@ -178,21 +149,51 @@ Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoi
                                 {"plan.generation", plan.generation},
                                 {"plan.added", joinAddresses(diff.added)},
                                 {"plan.removed", joinAddresses(diff.removed)},
-                                {"plan.fail_open", plan.fail_open}});
+                                {"plan.fail_open", plan.fail_open},
+                                {"plan.mode", planModeName(decision->mode)},
+                                {"plan.held_back", decision->held_back},
+                                {"plan.reason", decision->reason}});
   return std::optional<PlanResult>(PlanResult{PlanOutcome::kCreated, plan.generation});
 }
 
-void Planner::noteFailOpen(const EndpointConfig& endpoint, bool failing_open) {
-  bool was_failing_open = false;
+void Planner::noteMode(const EndpointConfig& endpoint, const PlanDecision& decision) {
+  PlanMode previous = PlanMode::kHealthy;
   {
     const std::lock_guard lock(mu_);
-    was_failing_open = std::exchange(failing_open_[endpoint.name], failing_open);
+    const auto [it, inserted] = modes_.emplace(endpoint.name, decision.mode);
+    if (!inserted) {
+      previous = std::exchange(it->second, decision.mode);
+    }
   }
-  if (failing_open && !was_failing_open) {
-    logger_.warn("all backends unhealthy, failing open",
-                 {{"endpoint.name", endpoint.name}, {"backend.count", endpoint.backends.size()}});
-  } else if (!failing_open && was_failing_open) {
-    logger_.info("a backend is healthy again, fail-open ended", {{"endpoint.name", endpoint.name}});
+  if (previous == decision.mode) {
+    return;
+  }
+  const std::initializer_list<log::Field> fields = {{"endpoint.name", endpoint.name},
+                                                    {"backend.count", endpoint.backends.size()},
+                                                    {"backend.healthy", decision.healthy},
+                                                    {"plan.mode", planModeName(decision.mode)},
+                                                    {"plan.reason", decision.reason}};
+  switch (decision.mode) {
+    case PlanMode::kFailOpen:
+      logger_.warn("all backends unhealthy, failing open", fields);
+      return;
+    case PlanMode::kPanic:
+      logger_.error("panic threshold crossed, ignoring health and serving every backend", fields);
+      return;
+    case PlanMode::kFloor:
+      logger_.warn("below the minimum-healthy floor, keeping unhealthy backends", fields);
+      return;
+    case PlanMode::kFrozen:
+      logger_.error("all backends unhealthy and fail-open is off, keeping the current plan",
+                    fields);
+      return;
+    case PlanMode::kHealthy:
+      break;
+  }
+  if (previous == PlanMode::kFailOpen) {
+    logger_.info("a backend is healthy again, fail-open ended", fields);
+  } else {
+    logger_.info("health-based planning resumed", fields);
   }
 }
 
@@ -221,7 +222,10 @@ void Planner::start() {
     return;
   }
   thread_ = std::jthread([this](std::stop_token token) {
-    WatchLoopOptions options{std::string(kHealthPrefix), kResyncInterval,
+    // Health changes, and publishes: with a change budget, the next step-down plan is due
+    // once the last one is published.
+    WatchLoopOptions options{{std::string(kHealthPrefix), std::string(kPublishedPrefix)},
+                             kResyncInterval,
                              [this] { return replan_requested_.exchange(false); }};
     runWatchLoop(store_, options, token, [this] { (void)planAll(); });
   });

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/result.h"
 #include "control/endpoint.h"
+#include "control/plan_policy.h"
 #include "control/records.h"
 #include "store/store.h"
 
@@ -22,6 +23,7 @@ enum class PlanOutcome {
   kCreated,    // a new generation was written
   kWaiting,    // some backend has no health observation yet; nothing was written
   kContended,  // every attempt lost the compare-and-swap to another planner; try again later
+  kFrozen,     // no backend is healthy and fail-open is off: the latest plan stays as it is
 };
 
 struct PlanResult {
@@ -34,14 +36,15 @@ struct PlanResult {
 // planned and a cold start does not fail open on "nothing known yet". Health records of
 // addresses that are not configured are ignored; an unreadable record counts as unhealthy.
 //
-// The desired set is the healthy backends, sorted. If every backend is unhealthy the planner
-// fails open: the plan keeps all configured backends and says fail_open (S1 by construction).
-// A plan is written only when the addresses, TTL or rrtype differ from the latest plan (or the
-// latest plan is missing or unreadable, which re-plans it: L1). Its generation exceeds every
-// plan key, the latest pointer and the published generation, so it is applicable even after
-// plans/ was deleted. The write is one transaction that compares plans/<e>/latest's
-// mod_revision and that the new generation's key is absent; a lost compare re-reads health and
-// plans and tries again, at most kMaxAttempts times.
+// The addresses come from decidePlan() (plan_policy.h): the healthy backends, filtered through
+// the endpoint's policy (fail-open, S1 by construction; panic threshold; minimum-healthy floor;
+// change budget measured against the published set, stepped down over several plans). With
+// fail-open off and nothing healthy, no plan is written (kFrozen). A plan is written only when the
+// addresses, TTL or rrtype differ from the latest plan (or the latest plan is missing or
+// unreadable, which re-plans it: L1). Its generation exceeds every plan key, the latest pointer and
+// the published generation, so it is applicable even after plans/ was deleted. The write is one
+// transaction that compares plans/<e>/latest's mod_revision and that the new generation's key is
+// absent; a lost compare re-reads health and plans and tries again, at most kMaxAttempts times.
 //
 // Thread-safety: every method may be called from any thread; several planners (in one process
 // or many) may run against one store.
@@ -74,23 +77,18 @@ public:
   static constexpr std::chrono::milliseconds kResyncInterval{5000};
 
 private:
-  struct Desired {
-    std::vector<std::string> addresses;
-    bool fail_open = false;
-  };
-
-  [[nodiscard]] Result<std::optional<Desired>> computeDesired(const EndpointConfig& endpoint);
-  // One read-compare-write round; nullopt if the compare-and-swap was lost.
+  // One read-decide-write round; nullopt if the compare-and-swap was lost.
   [[nodiscard]] Result<std::optional<PlanResult>> tryWrite(const EndpointConfig& endpoint,
-                                                           const Desired& desired);
-  void noteFailOpen(const EndpointConfig& endpoint, bool failing_open);
+                                                           const Observations& observed);
+  // Logs when an endpoint's planning mode changes (fail-open, panic, floor, frozen, healthy).
+  void noteMode(const EndpointConfig& endpoint, const PlanDecision& decision);
 
   store::Store& store_;
   const std::vector<EndpointConfig> endpoints_;
   log::Logger logger_{"control.planner"};
   std::atomic<bool> replan_requested_{false};
   std::mutex mu_;
-  std::map<std::string, bool> failing_open_;  // guarded by mu_; endpoint name -> state
+  std::map<std::string, PlanMode> modes_;  // guarded by mu_; endpoint name -> last mode
   std::jthread thread_;
 };
 

@@ -47,8 +47,14 @@ TEST_F(PlannerTest, WaitsForEveryBackendsFirstObservation) {
   const auto result = plan();
   EXPECT_EQ(result->outcome, PlanOutcome::kCreated);
   EXPECT_EQ(result->generation, 1U);
-  EXPECT_EQ(readPlan(store_, endpoint_, 1),
-            (Plan{1, endpoint_.name, kTypeA, 30, {"127.0.0.2", "127.0.0.3"}, "planner", false}));
+  EXPECT_EQ(readPlan(store_, endpoint_, 1), (Plan{1,
+                                                  endpoint_.name,
+                                                  kTypeA,
+                                                  30,
+                                                  {"127.0.0.2", "127.0.0.3"},
+                                                  "planner",
+                                                  false,
+                                                  "2 of 3 healthy"}));
   EXPECT_EQ(latest(store_, endpoint_), 1U);
 }
 

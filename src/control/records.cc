@@ -77,6 +77,14 @@ public:
     return field->get<std::string>();
   }
 
+  // A string field that older records may lack: "" when absent.
+  std::string optionalStringField(const char* key) {
+    if (!ok() || json_.find(key) == json_.end()) {
+      return {};
+    }
+    return stringField(key);
+  }
+
   std::vector<std::string> stringsField(const char* key) {
     const Json* field = find(key);
     std::vector<std::string> out;
@@ -212,6 +220,10 @@ std::string journalKey(std::string_view zone, std::uint64_t offset) {
   return journalPrefix(zone) + formatCounter(offset);
 }
 
+std::string pausedKey(std::string_view endpoint) {
+  return std::string(kPausedKey) + "/" + std::string(endpoint);
+}
+
 std::optional<std::uint64_t> parseCounterKey(std::string_view prefix, std::string_view key) {
   if (!key.starts_with(prefix) || key.size() != prefix.size() + kCounterDigits) {
     return std::nullopt;
@@ -254,7 +266,7 @@ std::string encodePlan(const Plan& plan) {
   return Json{{"generation", plan.generation}, {"endpoint", plan.endpoint},
               {"rrtype", plan.rrtype},         {"ttl", plan.ttl},
               {"addresses", plan.addresses},   {"created_by", plan.created_by},
-              {"fail_open", plan.fail_open}}
+              {"fail_open", plan.fail_open},   {"reason", plan.reason}}
       .dump();
 }
 
@@ -270,6 +282,7 @@ Result<Plan> decodePlan(std::string_view text) {
   plan.addresses = reader.addressesField("addresses", plan.rrtype);
   plan.created_by = reader.stringField("created_by");
   plan.fail_open = reader.boolField("fail_open");
+  plan.reason = reader.optionalStringField("reason");
   return reader.finish(std::move(plan));
 }
 
@@ -324,7 +337,8 @@ std::string encodeJournal(const JournalEntry& entry) {
               {"added", entry.added},
               {"removed", entry.removed},
               {"enactor", entry.enactor},
-              {"applied_at_ms", entry.applied_at_ms}}
+              {"applied_at_ms", entry.applied_at_ms},
+              {"why", entry.why}}
       .dump();
 }
 
@@ -338,7 +352,21 @@ Result<JournalEntry> decodeJournal(std::string_view text) {
   entry.removed = reader.stringsField("removed");
   entry.enactor = reader.stringField("enactor");
   entry.applied_at_ms = reader.integerField("applied_at_ms");
+  entry.why = reader.optionalStringField("why");
   return reader.finish(std::move(entry));
+}
+
+std::string encodePause(const PauseRecord& record) {
+  return Json{{"by", record.by}, {"at_ms", record.at_ms}, {"reason", record.reason}}.dump();
+}
+
+Result<PauseRecord> decodePause(std::string_view text) {
+  FieldReader reader("pause", text);
+  PauseRecord record;
+  record.by = reader.stringField("by");
+  record.at_ms = reader.integerField("at_ms");
+  record.reason = reader.stringField("reason");
+  return reader.finish(std::move(record));
 }
 
 }  // namespace holdfast::control

@@ -20,6 +20,8 @@ inline constexpr std::string_view kPlansPrefix = "plans/";
 inline constexpr std::string_view kPublishedPrefix = "published/";
 inline constexpr std::string_view kZonesPrefix = "zones/";
 inline constexpr std::string_view kJournalPrefix = "journal/";
+// "control/paused": while it exists no enactor publishes anything.
+inline constexpr std::string_view kPausedKey = "control/paused";
 
 // "health/<endpoint>/<address>": the latest health observation of one backend.
 [[nodiscard]] std::string healthKey(std::string_view endpoint, std::string_view address);
@@ -39,6 +41,9 @@ inline constexpr std::string_view kJournalPrefix = "journal/";
 [[nodiscard]] std::string journalKey(std::string_view zone, std::uint64_t offset);
 // "journal/<zone>/".
 [[nodiscard]] std::string journalPrefix(std::string_view zone);
+
+// "control/paused/<endpoint>": while it exists no enactor publishes that endpoint.
+[[nodiscard]] std::string pausedKey(std::string_view endpoint);
 
 // Zero-padded to 20 decimal digits, so keys sort in numeric order.
 [[nodiscard]] std::string formatCounter(std::uint64_t value);
@@ -70,6 +75,7 @@ struct Plan {
   std::vector<std::string> addresses;  // canonical, sorted, unique
   std::string created_by;
   bool fail_open = false;  // every backend looked unhealthy, so all are kept
+  std::string reason;      // why the planner chose these addresses (optional in the record)
 
   bool operator==(const Plan&) const = default;
 };
@@ -101,17 +107,27 @@ struct SerialRecord {
   bool operator==(const SerialRecord&) const = default;
 };
 
-// journal/<zone>/<offset>: the audit trail, one entry per publish.
+// journal/<zone>/<offset>: the audit trail, one entry per publish, never overwritten.
 struct JournalEntry {
   std::string endpoint;
   Generation old_generation = 0;  // 0 if the endpoint was not published before
   Generation new_generation = 0;
   std::vector<std::string> added;
   std::vector<std::string> removed;
-  std::string enactor;
-  std::int64_t applied_at_ms = 0;  // wall clock of the enactor
+  std::string enactor;             // who: an enactor id, or "operator:<user>"
+  std::int64_t applied_at_ms = 0;  // when: wall clock of the writer
+  std::string why;                 // the plan's reason, and an operator's note (optional)
 
   bool operator==(const JournalEntry&) const = default;
+};
+
+// control/paused and control/paused/<endpoint>: who paused the automation, when and why.
+struct PauseRecord {
+  std::string by;
+  std::int64_t at_ms = 0;  // wall clock, milliseconds since the Unix epoch
+  std::string reason;
+
+  bool operator==(const PauseRecord&) const = default;
 };
 
 // Encoders produce compact JSON. Decoders never throw: malformed JSON, a missing or mistyped
@@ -129,5 +145,7 @@ struct JournalEntry {
 [[nodiscard]] Result<SerialRecord> decodeSerial(std::string_view text);
 [[nodiscard]] std::string encodeJournal(const JournalEntry& entry);
 [[nodiscard]] Result<JournalEntry> decodeJournal(std::string_view text);
+[[nodiscard]] std::string encodePause(const PauseRecord& record);
+[[nodiscard]] Result<PauseRecord> decodePause(std::string_view text);
 
 }  // namespace holdfast::control

@@ -46,9 +46,12 @@ TEST(RecordCodecs, RoundTrip) {
   EXPECT_EQ(*decodeLatest(encodeLatest(LatestRecord{9})), LatestRecord{9});
   EXPECT_EQ(*decodePublished(encodePublished(samplePublished())), samplePublished());
   EXPECT_EQ(*decodeSerial(encodeSerial(SerialRecord{3})), SerialRecord{3});
-  const JournalEntry entry{"api.example.test.", 6, 7, {"127.0.0.3"}, {"127.0.0.9"}, "enactor-1",
-                           1760942880000};
+  const JournalEntry entry{
+      "api.example.test.", 6, 7, {"127.0.0.3"}, {"127.0.0.9"}, "enactor-1", 1760942880000,
+      "2 of 3 healthy"};
   EXPECT_EQ(*decodeJournal(encodeJournal(entry)), entry);
+  const PauseRecord pause{"operator:alice", 1760942880000, "incident 42"};
+  EXPECT_EQ(*decodePause(encodePause(pause)), pause);
 
   Plan v6{1, "v6.example.test.", 28, 60, {"2001:db8::1", "::1"}, "planner", true};
   EXPECT_EQ(*decodePlan(encodePlan(v6)), v6);
@@ -61,9 +64,23 @@ TEST(RecordCodecs, WriteTheAgreedJson) {
   EXPECT_EQ(Json::parse(encodePlan(samplePlan())),
             Json::parse(R"({"generation":7,"endpoint":"api.example.test.","rrtype":1,"ttl":30,
                             "addresses":["127.0.0.2","127.0.0.3"],"created_by":"planner",
-                            "fail_open":false})"));
+                            "fail_open":false,"reason":""})"));
   EXPECT_EQ(encodeLatest(LatestRecord{7}), R"({"generation":7})");
   EXPECT_EQ(encodeSerial(SerialRecord{4}), R"({"serial_offset":4})");
+}
+
+TEST(RecordCodecs, ReadRecordsWrittenBeforeReasonsExisted) {
+  auto plan = decodePlan(R"({"generation":1,"endpoint":"a.","rrtype":1,"ttl":5,
+      "addresses":["127.0.0.1"],"created_by":"x","fail_open":false})");
+  ASSERT_TRUE(plan.ok()) << plan.error().toString();
+  EXPECT_EQ(plan->reason, "");
+  auto entry = decodeJournal(R"({"endpoint":"a.","old_generation":1,"new_generation":2,
+      "added":[],"removed":[],"enactor":"enactor-1","applied_at_ms":5})");
+  ASSERT_TRUE(entry.ok()) << entry.error().toString();
+  EXPECT_EQ(entry->why, "");
+  EXPECT_FALSE(decodeJournal(R"({"endpoint":"a.","old_generation":1,"new_generation":2,
+      "added":[],"removed":[],"enactor":"e","applied_at_ms":5,"why":7})")
+                   .ok());
 }
 
 TEST(RecordCodecs, DecodersSortAddresses) {

@@ -146,6 +146,8 @@ inline EndpointConfig makeEndpoint(std::string name = "api.example.test.",
   endpoint.check.port = 8080;
   endpoint.check.rise = 1;
   endpoint.check.fall = 1;
+  // These tests exercise the mechanics; the blast-radius policy has tests of its own.
+  endpoint.policy.max_remove = ChangeBudget{ChangeBudget::Unit::kPercent, 100};
   return endpoint;
 }
 

@@ -36,14 +36,17 @@ void runWatchLoop(store::Store& store,
       next_full_pass = Steady::now() + options.full_pass;
     }
 
-    auto watched = store.watch(options.prefix, after, kWatchSlice);
+    // One watch of everything, filtered here: the store interface watches one prefix.
+    auto watched = store.watch("", after, kWatchSlice);
     if (!watched.ok()) {
       pass_due = true;
       sleepFor(token, kWatchSlice);
       continue;
     }
-    if (!watched->events.empty()) {
-      pass_due = true;
+    for (const store::Event& event : watched->events) {
+      for (const std::string& prefix : options.prefixes) {
+        pass_due = pass_due || store::hasPrefix(event.kv.key, prefix);
+      }
     }
     after = watched->revision;
   }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 
@@ -18,12 +19,12 @@ inline constexpr std::chrono::milliseconds kWatchSlice{100};
 bool sleepFor(std::stop_token token, std::chrono::milliseconds duration);
 
 struct WatchLoopOptions {
-  std::string prefix;                         // store prefix whose changes trigger a pass
+  std::vector<std::string> prefixes;          // store prefixes whose changes trigger a pass
   std::chrono::milliseconds full_pass{5000};  // a pass runs at least this often regardless
   std::function<bool()> take_request;         // optional: true if a pass was asked for
 };
 
-// Runs `pass` once, then again after every change under the prefix, every full_pass, and
+// Runs `pass` once, then again after every change under one of the prefixes, every full_pass, and
 // whenever take_request() returns true, until `token` is stopped. The revision is read before
 // each pass, so a change made during a pass triggers another one. Store errors (including a
 // compacted watch) cause a fresh pass after a pause of kWatchSlice.

@@ -134,12 +134,42 @@ Name Name::toLower() const noexcept {
   return result;
 }
 
+bool Name::isWildcard() const noexcept {
+  return size_ >= 3 && wire_[0] == 1 && wire_[1] == '*';
+}
+
+std::optional<Name> Name::replaceSuffix(const Name& old_suffix,
+                                        const Name& new_suffix) const noexcept {
+  // The kept prefix is everything before the old suffix; both end with the root label.
+  if (old_suffix.size_ > size_) {
+    return std::nullopt;
+  }
+  const std::size_t prefix = size_ - old_suffix.size_;
+  const std::size_t size = prefix + new_suffix.size_;
+  if (size > kMaxWireSize) {
+    return std::nullopt;
+  }
+  Name result;
+  std::memcpy(result.wire_.data(), wire_.data(), prefix);
+  std::memcpy(result.wire_.data() + prefix, new_suffix.wire_.data(), new_suffix.size_);
+  result.size_ = static_cast<std::uint16_t>(size);
+  return result;
+}
+
 bool operator==(const Name& a, const Name& b) noexcept {
   return equalIgnoringCase(a.wire(), b.wire());
 }
 
 std::strong_ordering operator<=>(const Name& a, const Name& b) noexcept {
   return compareCanonical(a.wire(), b.wire());
+}
+
+std::size_t wireLabelCount(std::span<const std::uint8_t> wire) noexcept {
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < wire.size() && wire[pos] != 0; pos += 1 + wire[pos]) {
+    ++count;
+  }
+  return count;
 }
 
 std::strong_ordering compareCanonical(std::span<const std::uint8_t> a,

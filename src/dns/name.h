@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,6 +59,15 @@ public:
   // The same name with ASCII letters lowercased, as used for lookup keys.
   [[nodiscard]] Name toLower() const noexcept;
 
+  // True when the first label is the single octet "*" (RFC 4592 section 2.1.1).
+  [[nodiscard]] bool isWildcard() const noexcept;
+
+  // This name with its suffix `old_suffix` replaced by `new_suffix`, as DNAME substitution does
+  // (RFC 6672 section 2.2), or nullopt when the result would exceed 255 octets. The labels kept
+  // keep their case. REQUIRES: isSubdomainOf(old_suffix).
+  [[nodiscard]] std::optional<Name> replaceSuffix(const Name& old_suffix,
+                                                  const Name& new_suffix) const noexcept;
+
   // Equality ignoring ASCII case.
   friend bool operator==(const Name& a, const Name& b) noexcept;
 
@@ -68,6 +78,15 @@ private:
   std::array<std::uint8_t, kMaxWireSize> wire_{};
   std::uint16_t size_ = 1;
 };
+
+// Labels of a well-formed uncompressed wire name, not counting the root label.
+[[nodiscard]] std::size_t wireLabelCount(std::span<const std::uint8_t> wire) noexcept;
+
+// A well-formed uncompressed wire name without its first label. REQUIRES: not the root name.
+[[nodiscard]] inline std::span<const std::uint8_t> wireParent(
+    std::span<const std::uint8_t> wire) noexcept {
+  return wire.subspan(1 + wire[0]);
+}
 
 // Canonical order of two well-formed uncompressed wire names (RFC 4034 section 6.1), ignoring
 // ASCII case. Exposed for containers keyed by raw wire bytes.

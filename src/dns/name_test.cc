@@ -107,5 +107,28 @@ TEST(NameTest, SortsCanonically) {
   }
 }
 
+TEST(NameTest, RecognisesWildcardsRfc4592Section2_1_1) {
+  EXPECT_TRUE(name("*.example.test.").isWildcard());
+  EXPECT_FALSE(name("a*.example.test.").isWildcard());
+  EXPECT_FALSE(name("a.*.example.test.").isWildcard());
+  EXPECT_FALSE(name(".").isWildcard());
+}
+
+// RFC 6672 section 2.2: DNAME substitution keeps the labels in front of the owner.
+TEST(NameTest, ReplacesSuffixesAsDnameDoes) {
+  EXPECT_EQ(name("WWW.Old.test.").replaceSuffix(name("old.test."), name("new.example."))->toText(),
+            "WWW.new.example.");
+  EXPECT_EQ(name("old.test.").replaceSuffix(name("old.test."), name("x."))->toText(), "x.");
+  EXPECT_FALSE(name("test.").replaceSuffix(name("old.test."), name("x.")).has_value());
+
+  // 255 octets is the limit (RFC 1035 section 2.3.4).
+  const std::string label(63, 'a');
+  const Name target = name(label + "." + label + "." + label + ".");  // 193 octets
+  const Name fits = name(std::string(59, 'b') + ".d.");               // 59 + 1 in front of d.
+  ASSERT_TRUE(fits.replaceSuffix(name("d."), target).has_value());
+  EXPECT_EQ(fits.replaceSuffix(name("d."), target)->wire().size(), 253u);
+  EXPECT_FALSE(name(std::string(62, 'b') + ".d.").replaceSuffix(name("d."), target).has_value());
+}
+
 }  // namespace
 }  // namespace holdfast::dns

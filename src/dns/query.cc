@@ -66,4 +66,8 @@ bool Query::ednsDnssecOk() const noexcept {
   return knot_edns_do(pkt_->opt_rr);
 }
 
+bool Query::hasEdnsOption(std::uint16_t code) const noexcept {
+  return hasEdns() && knot_edns_get_option(pkt_->opt_rr, code, nullptr) != nullptr;
+}
+
 }  // namespace holdfast::dns

@@ -49,6 +49,10 @@ public:
   [[nodiscard]] std::uint16_t ednsPayload() const noexcept;
   [[nodiscard]] bool ednsDnssecOk() const noexcept;
 
+  // Whether the OPT record carries an option with `code` (RFC 6891 section 6.1.2); options we do
+  // not know are never looked at, so they are ignored as section 6.1.2 asks.
+  [[nodiscard]] bool hasEdnsOption(std::uint16_t code) const noexcept;
+
   // The libknot packet; owned by this Query.
   [[nodiscard]] const knot_pkt_t& knot() const noexcept { return *pkt_; }
 

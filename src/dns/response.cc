@@ -2,6 +2,7 @@
 #include "dns/response.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace holdfast::dns {
 
@@ -19,14 +20,21 @@ knot_section_t toKnot(Section section) noexcept {
   return KNOT_ADDITIONAL;
 }
 
+// libknot's record structures hold non-const owner pointers, but writing a packet only reads
+// them.
+knot_dname_t* writableName(std::span<const std::uint8_t> name) noexcept {
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): libknot only reads the name
+  return const_cast<knot_dname_t*>(name.data());
+}
+
 std::uint16_t optWireSize(knot_rrset_t* opt) noexcept {
   return opt == nullptr ? 0 : static_cast<std::uint16_t>(knot_edns_wire_size(opt));
 }
 
 }  // namespace
 
-Response::Response(knot_pkt_t* pkt, const Query& query, knot_rrset_t* opt) noexcept
-    : pkt_(pkt), query_(&query), opt_(opt) {}
+Response::Response(knot_pkt_t* pkt, const Query& query, Arena& arena, knot_rrset_t* opt) noexcept
+    : pkt_(pkt), query_(&query), arena_(&arena), opt_(opt) {}
 
 Result<Response> Response::create(std::span<std::uint8_t> out,
                                   const Query& query,
@@ -49,9 +57,15 @@ Result<Response> Response::create(std::span<std::uint8_t> out,
     if (edns->dnssec_ok) {
       knot_edns_set_do(opt);
     }
+    if (!edns->nsid.empty() && knot_edns_add_option(opt, KNOT_EDNS_OPTION_NSID,
+                                                    static_cast<std::uint16_t>(edns->nsid.size()),
+                                                    edns->nsid.data(), arena.mm()) != KNOT_EOK) {
+      knot_pkt_free(pkt);
+      return makeError(Errc::kInternal, "out of memory");
+    }
   }
 
-  Response response(pkt, query, opt);
+  Response response(pkt, query, arena, opt);
   if (knot_pkt_init_response(pkt, &query.knot()) != KNOT_EOK ||
       knot_pkt_reserve(pkt, optWireSize(opt)) != KNOT_EOK) {
     return makeError(Errc::kInvalidArgument, "response buffer too small for the question");
@@ -70,12 +84,43 @@ void Response::setAuthoritative() noexcept {
 }
 
 PutResult Response::put(Section section, const RRset& rrset) noexcept {
+  return putKnot(section, rrset.knot());
+}
+
+PutResult Response::put(Section section,
+                        const RRset& rrset,
+                        std::span<const std::uint8_t> owner) noexcept {
+  // A shallow copy: only the owner pointer differs, the records stay where the RRset keeps them.
+  knot_rrset_t renamed = rrset.knot();
+  renamed.owner = writableName(owner);
+  return putKnot(section, renamed);
+}
+
+PutResult Response::put(Section section, const RecordView& record) noexcept {
+  if (record.rdata.size() > KNOT_RDATA_MAXLEN) {
+    return PutResult::kError;
+  }
+  const auto owner = keep(record.owner);
+  if (owner.empty()) {
+    return PutResult::kError;
+  }
+
+  knot_rrset_t rr;
+  knot_rrset_init(&rr, writableName(owner), record.rrtype, record.rrclass, record.ttl_seconds);
+  if (knot_rrset_add_rdata(&rr, record.rdata.data(),
+                           static_cast<std::uint16_t>(record.rdata.size()),
+                           arena_->mm()) != KNOT_EOK) {
+    return PutResult::kError;
+  }
+  return putKnot(section, rr);
+}
+
+PutResult Response::putKnot(Section section, const knot_rrset_t& rr) noexcept {
   if (knot_pkt_begin(pkt_.get(), toKnot(section)) != KNOT_EOK) {
     return PutResult::kError;
   }
 
   // An owner equal to the question name points at the question, keeping the client's case.
-  const knot_rrset_t& rr = rrset.knot();
   const bool owner_is_qname =
       query_->hasQuestion() && knot_dname_is_case_equal(rr.owner, query_->qnameLower().data());
   const std::uint16_t hint = owner_is_qname ? KNOT_COMPR_HINT_QNAME : KNOT_COMPR_HINT_NONE;
@@ -85,6 +130,15 @@ PutResult Response::put(Section section, const RRset& rrset) noexcept {
     return PutResult::kNoSpace;
   }
   return ret == KNOT_EOK ? PutResult::kOk : PutResult::kError;
+}
+
+std::span<const std::uint8_t> Response::keep(std::span<const std::uint8_t> bytes) noexcept {
+  auto* copy = static_cast<std::uint8_t*>(arena_->allocate(bytes.size()));
+  if (copy == nullptr) {
+    return {};
+  }
+  std::memcpy(copy, bytes.data(), bytes.size());
+  return {copy, bytes.size()};
 }
 
 void Response::clearRecords() noexcept {

@@ -9,8 +9,11 @@ void KnotRRsetDeleter::operator()(knot_rrset_t* rrset) const noexcept {
   knot_rrset_free(rrset, nullptr);
 }
 
-Result<RRset> RRset::create(const Name& owner, std::uint16_t rrtype, std::uint32_t ttl_seconds) {
-  knot_rrset_t* rrset = knot_rrset_new(owner.data(), rrtype, KNOT_CLASS_IN, ttl_seconds, nullptr);
+Result<RRset> RRset::create(const Name& owner,
+                            std::uint16_t rrtype,
+                            std::uint32_t ttl_seconds,
+                            std::uint16_t rrclass) {
+  knot_rrset_t* rrset = knot_rrset_new(owner.data(), rrtype, rrclass, ttl_seconds, nullptr);
   if (rrset == nullptr) {
     return makeError(Errc::kInternal, "out of memory creating an RRset");
   }

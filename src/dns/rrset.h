@@ -17,15 +17,17 @@ struct KnotRRsetDeleter {
   void operator()(knot_rrset_t* rrset) const noexcept;
 };
 
-// A set of records sharing owner, type and class IN, held in libknot's representation so that it
-// can be written into packets without conversion. Move-only; a moved-from RRset may only be
-// destroyed or assigned to. Const methods are safe to call from many threads at once.
+// A set of records sharing owner, type and class (IN unless created otherwise), held in libknot's
+// representation so that it can be written into packets without conversion. Move-only; a moved-from
+// RRset may only be destroyed or assigned to. Const methods are safe to call from many threads at
+// once.
 class RRset {
 public:
   // An RRset with no records yet. Returns kInternal if memory runs out.
   [[nodiscard]] static Result<RRset> create(const Name& owner,
                                             std::uint16_t rrtype,
-                                            std::uint32_t ttl_seconds);
+                                            std::uint32_t ttl_seconds,
+                                            std::uint16_t rrclass = KNOT_CLASS_IN);
 
   RRset(RRset&&) noexcept = default;
   RRset& operator=(RRset&&) noexcept = default;

@@ -1,6 +1,7 @@
 // ZoneContents: copying and invariant checks.
 #include "dns/zone_contents.h"
 
+#include <span>
 #include <string>
 
 #include "dns/knot.h"
@@ -26,6 +27,38 @@ Status checkRRset(const ZoneContents& contents, const RRset& rrset) {
   }
   if (rrset.type() == KNOT_RRTYPE_CNAME && rrset.count() > 1) {
     return makeError(Errc::kInvalidArgument, "more than one CNAME record at " + owner.toText());
+  }
+  return okStatus();
+}
+
+bool hasType(std::span<const RRset> rrsets, std::uint16_t rrtype) noexcept {
+  for (const RRset& rrset : rrsets) {
+    if (rrset.type() == rrtype) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The RRsets of one owner: a CNAME stands alone but for DNSSEC records (RFC 1034 section 3.6.2);
+// a DNAME has one record and no NS beside it below the apex (RFC 6672 sections 2.3 and 2.4).
+Status checkOwner(const ZoneContents& contents,
+                  const Name& owner,
+                  std::span<const RRset> at_owner) {
+  bool has_other = owner == contents.origin;  // the SOA
+  for (const RRset& rrset : at_owner) {
+    has_other =
+        has_other || (rrset.type() != KNOT_RRTYPE_CNAME && !mayAccompanyCname(rrset.type()));
+    if (rrset.type() == KNOT_RRTYPE_DNAME && rrset.count() > 1) {
+      return makeError(Errc::kInvalidArgument, "more than one DNAME record at " + owner.toText());
+    }
+  }
+  if (hasType(at_owner, KNOT_RRTYPE_CNAME) && has_other) {
+    return makeError(Errc::kInvalidArgument, "CNAME and other data at " + owner.toText());
+  }
+  if (hasType(at_owner, KNOT_RRTYPE_DNAME) && hasType(at_owner, KNOT_RRTYPE_NS) &&
+      !(owner == contents.origin)) {
+    return makeError(Errc::kInvalidArgument, "DNAME and NS at " + owner.toText());
   }
   return okStatus();
 }
@@ -77,22 +110,33 @@ Status validateZoneContents(const ZoneContents& contents) {
     }
   }
 
-  // The CNAME rule, one owner at a time; the apex always holds the SOA.
+  // The CNAME and DNAME rules, one owner at a time; the apex always holds the SOA.
+  bool apex_ns = false;
   std::size_t begin = 0;
   while (begin < contents.rrsets.size()) {
     const Name owner = contents.rrsets[begin].owner();
-    bool has_cname = false;
-    bool has_other = owner == contents.origin;
     std::size_t end = begin;
-    for (; end < contents.rrsets.size() && contents.rrsets[end].owner() == owner; ++end) {
-      const std::uint16_t type = contents.rrsets[end].type();
-      has_cname = has_cname || type == KNOT_RRTYPE_CNAME;
-      has_other = has_other || (type != KNOT_RRTYPE_CNAME && !mayAccompanyCname(type));
+    while (end < contents.rrsets.size() && contents.rrsets[end].owner() == owner) {
+      ++end;
     }
-    if (has_cname && has_other) {
-      return makeError(Errc::kInvalidArgument, "CNAME and other data at " + owner.toText());
+    const std::span<const RRset> at_owner(contents.rrsets.data() + begin, end - begin);
+    if (Status status = checkOwner(contents, owner, at_owner); !status.ok()) {
+      return status;
+    }
+    apex_ns = apex_ns || (owner == contents.origin && hasType(at_owner, KNOT_RRTYPE_NS));
+
+    // RFC 6672 section 2.4: nothing below a DNAME; in canonical order it would come next.
+    if (hasType(at_owner, KNOT_RRTYPE_DNAME) && end < contents.rrsets.size() &&
+        contents.rrsets[end].owner().isSubdomainOf(owner)) {
+      return makeError(Errc::kInvalidArgument, "record owner " +
+                                                   contents.rrsets[end].owner().toText() +
+                                                   " is below the DNAME at " + owner.toText());
     }
     begin = end;
+  }
+  if (!apex_ns) {
+    return makeError(Errc::kInvalidArgument,
+                     "zone " + contents.origin.toText() + " has no NS records at its apex");
   }
   return okStatus();
 }

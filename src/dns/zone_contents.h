@@ -27,10 +27,11 @@ struct ZoneContents {
 [[nodiscard]] bool mayAccompanyCname(std::uint16_t rrtype) noexcept;
 
 // Checks, for contents not made by loadZoneFile, what the loader guarantees: a well-formed SOA
-// owned by the origin; every RRset non-empty, of class IN and inside the origin; no SOA among
-// `rrsets`; sorted with no owner and type twice; at most one CNAME record at a name and nothing
-// beside it but DNSSEC records (RFC 1034 section 3.6.2). Returns kInvalidArgument naming the
-// first problem.
+// owned by the origin and NS records there; every RRset non-empty, of class IN and inside the
+// origin; no SOA among `rrsets`; sorted with no owner and type twice; at most one CNAME record at
+// a name and nothing beside it but DNSSEC records (RFC 1034 section 3.6.2); at most one DNAME
+// record at a name, no NS beside it below the apex and no names below it (RFC 6672 sections 2.3
+// and 2.4). Returns kInvalidArgument naming the first problem.
 [[nodiscard]] Status validateZoneContents(const ZoneContents& contents);
 
 }  // namespace holdfast::dns

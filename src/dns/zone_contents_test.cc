@@ -11,7 +11,7 @@ namespace {
 const Name kOrigin = Name::fromText("example.test.").value();
 
 ZoneContents load(const std::string& body) {
-  auto zone = parseZoneText("$TTL 60\n@ SOA ns h 1 2 3 4 5\n" + body, kOrigin, "test");
+  auto zone = parseZoneText("$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n" + body, kOrigin, "test");
   EXPECT_TRUE(zone.ok()) << zone.error().toString();
   return std::move(zone).value();
 }
@@ -29,8 +29,8 @@ TEST(ZoneContentsTest, CloneCopiesEverything) {
   ASSERT_TRUE(copy.ok());
   EXPECT_EQ(copy->origin, zone.origin);
   EXPECT_EQ(copy->soa.soaSerial(), 1u);
-  ASSERT_EQ(copy->rrsets.size(), 1u);
-  EXPECT_EQ(copy->rrsets[0].toText(), zone.rrsets[0].toText());
+  ASSERT_EQ(copy->rrsets.size(), 2u);
+  EXPECT_EQ(copy->rrsets[1].toText(), zone.rrsets[1].toText());
 }
 
 TEST(ZoneContentsTest, ValidatesHandMadeContents) {
@@ -55,6 +55,23 @@ TEST(ZoneContentsTest, ValidatesHandMadeContents) {
   ZoneContents apex_cname = load("");
   apex_cname.rrsets.push_back(makeRRset("example.test.", KNOT_RRTYPE_CNAME));
   EXPECT_FALSE(validateZoneContents(apex_cname).ok());
+
+  ZoneContents no_ns = load("");
+  no_ns.rrsets.clear();
+  EXPECT_EQ(validateZoneContents(no_ns).error().message,
+            "zone example.test. has no NS records at its apex");
+
+  // RFC 6672 sections 2.3 and 2.4.
+  ZoneContents dname_ns = load("");
+  dname_ns.rrsets.push_back(makeRRset("d.example.test.", KNOT_RRTYPE_NS));
+  dname_ns.rrsets.push_back(makeRRset("d.example.test.", KNOT_RRTYPE_DNAME));
+  EXPECT_EQ(validateZoneContents(dname_ns).error().message, "DNAME and NS at d.example.test.");
+
+  ZoneContents dname_child = load("");
+  dname_child.rrsets.push_back(makeRRset("d.example.test.", KNOT_RRTYPE_DNAME));
+  dname_child.rrsets.push_back(makeRRset("x.d.example.test.", KNOT_RRTYPE_TXT));
+  EXPECT_EQ(validateZoneContents(dname_child).error().message,
+            "record owner x.d.example.test. is below the DNAME at d.example.test.");
 
   ZoneContents wrong_origin = load("");
   wrong_origin.origin = Name::fromText("other.test.").value();

@@ -1,11 +1,13 @@
 // Zone file loading: libzscanner parses records, this file groups them and checks the zone.
 #include "dns/zone_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -60,6 +62,10 @@ private:
 
   Status checkPlacement(const Name& owner, std::uint16_t type, std::uint64_t line);
   Status checkCname(const Name& owner, std::uint16_t type, std::uint64_t line) const;
+  Status checkDname(const Name& owner, std::uint16_t type, std::uint64_t line) const;
+  Status checkApex() const;
+  Status checkBelowDnames() const;
+  void warnAt(std::uint64_t line, std::string_view what, const Name& owner) const;
 
   std::string file_;
   Name origin_;
@@ -105,6 +111,33 @@ Status ZoneAssembler::checkCname(const Name& owner, std::uint16_t type, std::uin
   return okStatus();
 }
 
+// RFC 6672 section 2.4: one DNAME record per name; section 2.3: no NS beside a DNAME except at
+// the apex. Names below a DNAME are checked once the file is read (checkBelowDnames).
+Status ZoneAssembler::checkDname(const Name& owner, std::uint16_t type, std::uint64_t line) const {
+  if (type == KNOT_RRTYPE_DNAME && groups_.contains(Key{owner, KNOT_RRTYPE_DNAME})) {
+    return errorAt(line,
+                   "more than one DNAME record at " + owner.toText() + " (RFC 6672 section 2.4)");
+  }
+  if (owner == origin_) {
+    return okStatus();
+  }
+  const bool conflict =
+      (type == KNOT_RRTYPE_DNAME && groups_.contains(Key{owner, KNOT_RRTYPE_NS})) ||
+      (type == KNOT_RRTYPE_NS && groups_.contains(Key{owner, KNOT_RRTYPE_DNAME}));
+  if (conflict) {
+    return errorAt(line, "DNAME and NS at " + owner.toText() +
+                             ", which is not the zone apex (RFC 6672 section 2.3)");
+  }
+  return okStatus();
+}
+
+void ZoneAssembler::warnAt(std::uint64_t line, std::string_view what, const Name& owner) const {
+  logger().warn(what, {{"zone.name", origin_.toText()},
+                       {"file.name", file_},
+                       {"file.line", line},
+                       {"record.name", owner.toText()}});
+}
+
 Status ZoneAssembler::addRecord(const zs_scanner_t& scanner) {
   const std::uint64_t line = scanner.line_counter;
   auto owner = Name::fromWire({scanner.r_owner, scanner.r_owner_length});
@@ -122,6 +155,9 @@ Status ZoneAssembler::addRecord(const zs_scanner_t& scanner) {
   if (Status status = checkCname(*owner, type, line); !status.ok()) {
     return status;
   }
+  if (Status status = checkDname(*owner, type, line); !status.ok()) {
+    return status;
+  }
 
   // Start the RRset on its first record; later records join it.
   Key key{*owner, type};
@@ -133,24 +169,59 @@ Status ZoneAssembler::addRecord(const zs_scanner_t& scanner) {
     }
     it = groups_.emplace(std::move(key), Group{std::move(rrset).value(), line}).first;
   } else if (it->second.rrset.ttl() != scanner.r_ttl) {
-    logger().warn("TTL differs within an RRset; keeping the first",
-                  {{"zone.name", origin_.toText()},
-                   {"file.name", file_},
-                   {"file.line", line},
-                   {"record.name", owner->toText()}});
+    // RFC 2181 section 5.2: an RRset has one TTL, and a mixed one counts as its lowest.
+    warnAt(line, "TTL differs within an RRset; using the lowest (RFC 2181 section 5.2)", *owner);
+    it->second.rrset.setTtl(std::min(it->second.rrset.ttl(), scanner.r_ttl));
   }
-  if (Status status = it->second.rrset.addRdata({scanner.r_data, scanner.r_data_length});
-      !status.ok()) {
+  RRset& rrset = it->second.rrset;
+  const std::uint16_t before = rrset.count();
+  if (Status status = rrset.addRdata({scanner.r_data, scanner.r_data_length}); !status.ok()) {
     return errorAt(line, status.error().message);
+  }
+  if (rrset.count() == before) {
+    // RFC 2181 section 5: an RRset holds no record twice.
+    warnAt(line, "duplicate record ignored (RFC 2181 section 5)", *owner);
+  }
+  return okStatus();
+}
+
+Status ZoneAssembler::checkApex() const {
+  const auto soa = groups_.find(Key{origin_, KNOT_RRTYPE_SOA});
+  if (soa == groups_.end()) {
+    return makeError(Errc::kParse, file_ + ": no SOA record at the zone apex " + origin_.toText());
+  }
+  if (!groups_.contains(Key{origin_, KNOT_RRTYPE_NS})) {
+    return errorAt(soa->second.line, "no NS records at the zone apex " + origin_.toText() +
+                                         " (RFC 1034 section 4.2.1)");
+  }
+  return okStatus();
+}
+
+// RFC 6672 section 2.4: no names below a DNAME. In canonical order the names below an owner
+// directly follow it, so one look past each DNAME owner finds the first offender.
+Status ZoneAssembler::checkBelowDnames() const {
+  for (const auto& [key, group] : groups_) {
+    if (key.second != KNOT_RRTYPE_DNAME) {
+      continue;
+    }
+    auto next = groups_.upper_bound(Key{key.first, 0xffff});
+    if (next != groups_.end() && next->first.first.isSubdomainOf(key.first)) {
+      return errorAt(next->second.line, "record owner " + next->first.first.toText() +
+                                            " is below the DNAME at " + key.first.toText() +
+                                            " (RFC 6672 section 2.4)");
+    }
   }
   return okStatus();
 }
 
 Result<ZoneContents> ZoneAssembler::finish() {
-  auto soa = groups_.find(Key{origin_, KNOT_RRTYPE_SOA});
-  if (soa == groups_.end()) {
-    return makeError(Errc::kParse, file_ + ": no SOA record at the zone apex " + origin_.toText());
+  if (Status status = checkApex(); !status.ok()) {
+    return status.error();
   }
+  if (Status status = checkBelowDnames(); !status.ok()) {
+    return status.error();
+  }
+  auto soa = groups_.find(Key{origin_, KNOT_RRTYPE_SOA});
   ZoneContents contents{origin_, std::move(soa->second.rrset), {}};
   groups_.erase(soa);
 
@@ -220,6 +291,47 @@ Result<ZoneContents> loadZoneFile(const std::filesystem::path& file, const Name&
     return openError(file_name, **scanner, errno);
   }
   return scanZone(**scanner, file_name, origin);
+}
+
+Result<Name> findZoneOrigin(const std::filesystem::path& file) {
+  const std::string file_name = file.string();
+  auto scanner = newScanner(file_name, Name());
+  if (!scanner.ok()) {
+    return scanner.error();
+  }
+  const ScannerSession session(**scanner);
+
+  errno = 0;
+  if (zs_set_input_file(scanner->get(), file_name.c_str()) != 0) {
+    return openError(file_name, **scanner, errno);
+  }
+  zs_scanner_t& s = **scanner;
+  while (true) {
+    (void)zs_parse_record(&s);
+    switch (s.state) {
+      case ZS_STATE_DATA:
+        if (s.r_type == KNOT_RRTYPE_SOA) {
+          auto owner = Name::fromWire({s.r_owner, s.r_owner_length});
+          if (!owner.ok()) {
+            return makeError(Errc::kParse,
+                             file_name + ":" + std::to_string(s.line_counter) + ": invalid owner");
+          }
+          return owner;
+        }
+        break;
+      case ZS_STATE_ERROR:
+        return makeError(Errc::kParse, file_name + ":" + std::to_string(s.line_counter) + ": " +
+                                           zs_strerror(s.error.code));
+      case ZS_STATE_INCLUDE:
+        return makeError(Errc::kParse, file_name + ":" + std::to_string(s.line_counter) +
+                                           ": $INCLUDE is not supported");
+      case ZS_STATE_EOF:
+      case ZS_STATE_STOP:
+      case ZS_STATE_NONE:
+        return makeError(Errc::kParse,
+                         file_name + ": no SOA record, so the zone origin is unknown");
+    }
+  }
 }
 
 Result<ZoneContents> parseZoneText(std::string_view text,

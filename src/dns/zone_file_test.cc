@@ -146,14 +146,74 @@ TEST_F(ZoneFileTest, RejectsOtherClassesAndIncludes) {
   EXPECT_EQ(errorOf("$INCLUDE other.zone\n"), at(5) + ": $INCLUDE is not supported");
 }
 
-TEST_F(ZoneFileTest, KeepsFirstTtlOfAnRRset) {
-  const auto path =
-      write(std::string(kHeader) + "www 100 IN A 192.0.2.1\nwww 200 IN A 192.0.2.2\n");
+TEST_F(ZoneFileTest, MixedTtlsInAnRRsetBecomeTheLowestRfc2181Section5_2) {
+  const auto path = write(std::string(kHeader) +
+                          "www 200 IN A 192.0.2.1\nwww 100 IN A 192.0.2.2\nwww 300 IN A "
+                          "192.0.2.3\n");
   auto zone = loadZoneFile(path, kOrigin);
   ASSERT_TRUE(zone.ok());
   ASSERT_EQ(zone->rrsets.size(), 2u);
   EXPECT_EQ(zone->rrsets[1].ttl(), 100u);
-  EXPECT_EQ(zone->rrsets[1].count(), 2);
+  EXPECT_EQ(zone->rrsets[1].count(), 3);
+}
+
+TEST_F(ZoneFileTest, DuplicateRecordsAreKeptOnceRfc2181Section5) {
+  const auto path =
+      write(std::string(kHeader) + "www IN A 192.0.2.1\nwww IN A 192.0.2.1\nWWW IN A 192.0.2.1\n");
+  auto zone = loadZoneFile(path, kOrigin);
+  ASSERT_TRUE(zone.ok());
+  ASSERT_EQ(zone->rrsets.size(), 2u);
+  EXPECT_EQ(zone->rrsets[1].count(), 1);
+}
+
+TEST_F(ZoneFileTest, RequiresNsAtTheApexRfc1034Section4_2_1) {
+  const auto path = write("$TTL 300\n@ IN SOA ns1 hostmaster 1 2 3 4 5\nns1 IN A 192.0.2.1\n");
+  auto zone = loadZoneFile(path, kOrigin);
+  ASSERT_FALSE(zone.ok());
+  EXPECT_EQ(zone.error().message,
+            at(2) + ": no NS records at the zone apex example.test. (RFC 1034 section 4.2.1)");
+
+  // NS below the apex is a delegation, not the zone's own.
+  const auto below = write("$TTL 300\n@ IN SOA ns1 hostmaster 1 2 3 4 5\nsub IN NS ns1\n");
+  EXPECT_FALSE(loadZoneFile(below, kOrigin).ok());
+}
+
+TEST_F(ZoneFileTest, DnameRulesRfc6672Sections2_3And2_4) {
+  EXPECT_EQ(errorOf("d IN DNAME a.test.\nd IN DNAME b.test.\n"),
+            at(6) + ": more than one DNAME record at d.example.test. (RFC 6672 section 2.4)");
+  EXPECT_EQ(errorOf("d IN NS ns1\nd IN DNAME a.test.\n"),
+            at(6) +
+                ": DNAME and NS at d.example.test., which is not the zone apex (RFC 6672 "
+                "section 2.3)");
+  EXPECT_EQ(errorOf("d IN DNAME a.test.\nd IN NS ns1\n"),
+            at(6) +
+                ": DNAME and NS at d.example.test., which is not the zone apex (RFC 6672 "
+                "section 2.3)");
+  EXPECT_EQ(errorOf("x.d IN A 192.0.2.1\nd IN DNAME a.test.\n"),
+            at(5) +
+                ": record owner x.d.example.test. is below the DNAME at d.example.test. (RFC "
+                "6672 section 2.4)");
+  // A DNAME at the apex beside its NS is fine, and so are siblings of a DNAME owner.
+  EXPECT_EQ(errorOf("@ IN DNAME a.test.\n"), "");
+  EXPECT_EQ(errorOf("d IN DNAME a.test.\nd IN TXT \"x\"\ne IN A 192.0.2.1\n"), "");
+}
+
+TEST_F(ZoneFileTest, FindsTheOriginFromOriginDirectiveOrSoaOwner) {
+  const auto with_origin = write("$ORIGIN Example.Test.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n", "a");
+  auto origin = findZoneOrigin(with_origin);
+  ASSERT_TRUE(origin.ok()) << origin.error().toString();
+  EXPECT_EQ(origin->toText(), "Example.Test.");
+
+  const auto absolute = write("$TTL 60\nother.test. SOA ns h 1 2 3 4 5\n", "b");
+  EXPECT_EQ(findZoneOrigin(absolute)->toText(), "other.test.");
+
+  const auto none = write("$TTL 60\nwww.test. A 192.0.2.1\n", "c");
+  EXPECT_EQ(findZoneOrigin(none).error().message,
+            none.string() + ": no SOA record, so the zone origin is unknown");
+
+  const auto broken = write("$TTL 60\nwww.test. A 192.0.2\n", "d");
+  EXPECT_EQ(findZoneOrigin(broken).error().message, broken.string() + ":2: invalid IPv4 address");
+  EXPECT_EQ(findZoneOrigin(dir_.path() / "missing").error().code, Errc::kIo);
 }
 
 TEST_F(ZoneFileTest, ReportsMissingAndUnreadableFiles) {

@@ -21,8 +21,9 @@ constexpr std::uint32_t kMaxSerialStep = 0x7fffffff;
 
 Publisher::Publisher(store::Store& store,
                      std::vector<dns::ZoneContents> zones,
+                     std::set<std::string> endpoints,
                      zone::SnapshotHolder& holder)
-    : store_(store), zones_(std::move(zones)), holder_(holder) {}
+    : store_(store), zones_(std::move(zones)), endpoints_(std::move(endpoints)), holder_(holder) {}
 
 Publisher::~Publisher() {
   stop();
@@ -49,6 +50,14 @@ Result<Publisher::StoreView> Publisher::readConsistent() {
 
 Status Publisher::addPublished(const store::KeyValue& kv, zone::SnapshotBuilder& builder) {
   const std::string endpoint = kv.key.substr(control::kPublishedPrefix.size());
+  if (!endpoints_.contains(endpoint)) {
+    // Not configured (any more): never served, so removing an endpoint withdraws it.
+    if (ignored_.insert(endpoint).second) {
+      log_.warn("published record of an unconfigured endpoint ignored",
+                {{"endpoint.name", endpoint}});
+    }
+    return okStatus();
+  }
   auto record = control::decodePublished(kv.value);
   if (record.ok()) {
     last_good_[endpoint] = *record;
@@ -89,7 +98,9 @@ Result<store::Revision> Publisher::publishOnce() {
                 {{"store.key", kv.key}, {"error.message", s.error().message}});
       continue;
     }
-    ++endpoints;
+    if (endpoints_.contains(kv.key.substr(control::kPublishedPrefix.size()))) {
+      ++endpoints;
+    }
   }
 
   for (const store::KeyValue& kv : view->serials) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,10 +28,13 @@ namespace holdfast::server {
 // and stop() are called by the owner only.
 class Publisher {
 public:
-  // `zones` are the static zone contents, cloned into every snapshot. `store` and `holder` must
-  // outlive the publisher.
+  // `zones` are the static zone contents, cloned into every snapshot; `endpoints` the managed
+  // names ("api.example.test.") that may be served: a published record of any other name (an
+  // endpoint removed from the configuration, a row added by hand) is ignored. `store` and
+  // `holder` must outlive the publisher.
   Publisher(store::Store& store,
             std::vector<dns::ZoneContents> zones,
+            std::set<std::string> endpoints,
             zone::SnapshotHolder& holder);
   ~Publisher();
 
@@ -60,6 +64,8 @@ private:
 
   store::Store& store_;
   const std::vector<dns::ZoneContents> zones_;
+  const std::set<std::string> endpoints_;
+  std::set<std::string> ignored_;  // unconfigured names already logged; publishing thread only
   zone::SnapshotHolder& holder_;
   const log::Logger log_{"server.publisher"};
 

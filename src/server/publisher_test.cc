@@ -64,7 +64,7 @@ std::uint32_t servedSerial(const zone::SnapshotHolder& holder) {
 TEST(PublisherTest, PublishesStaticZoneAndEndpoints) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
-  Publisher publisher(store, zones(), holder);
+  Publisher publisher(store, zones(), {"api.example.test."}, holder);
   ASSERT_TRUE(store
                   .put(control::publishedKey("api.example.test."),
                        control::encodePublished(record(3, {"127.0.0.2", "127.0.0.3"})))
@@ -85,7 +85,7 @@ TEST(PublisherTest, PublishesStaticZoneAndEndpoints) {
 TEST(PublisherTest, CorruptRecordKeepsLastGoodAddresses) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
-  Publisher publisher(store, zones(), holder);
+  Publisher publisher(store, zones(), {"api.example.test."}, holder);
   const std::string key = control::publishedKey("api.example.test.");
   ASSERT_TRUE(store.put(key, control::encodePublished(record(1, {"127.0.0.2"}))).ok());
   ASSERT_TRUE(publisher.publishOnce().ok());
@@ -104,7 +104,7 @@ TEST(PublisherTest, CorruptRecordKeepsLastGoodAddresses) {
 TEST(PublisherTest, RecordOutsideEveryZoneIsSkipped) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
-  Publisher publisher(store, zones(), holder);
+  Publisher publisher(store, zones(), {"api.example.test."}, holder);
   ASSERT_TRUE(store
                   .put(control::publishedKey("api.other.test."),
                        control::encodePublished(record(1, {"127.0.0.9"})))
@@ -117,10 +117,21 @@ TEST(PublisherTest, RecordOutsideEveryZoneIsSkipped) {
   EXPECT_EQ(servedAddresses(holder, "api.example.test."), (std::vector<std::string>{"127.0.0.2"}));
 }
 
+TEST(PublisherTest, UnconfiguredEndpointIsNotServed) {
+  store::MemoryStore store;
+  zone::SnapshotHolder holder;
+  Publisher publisher(store, zones(), {"api.example.test."}, holder);
+  ASSERT_TRUE(store.put(control::publishedKey("old.example.test."),
+                        control::encodePublished(record(4, {"127.0.0.7"})))
+                  .ok());
+  ASSERT_TRUE(publisher.publishOnce().ok());
+  EXPECT_TRUE(servedAddresses(holder, "old.example.test.").empty());
+}
+
 TEST(PublisherTest, BackgroundThreadFollowsTheStore) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
-  Publisher publisher(store, zones(), holder);
+  Publisher publisher(store, zones(), {"api.example.test."}, holder);
   ASSERT_TRUE(publisher.publishOnce().ok());
   publisher.start();
   ASSERT_TRUE(store

@@ -1,5 +1,5 @@
-// The answer algorithm: header checks, EDNS and size limits, zone lookup, CNAME chains and
-// negative answers.
+// The answer algorithm's entry: header checks, EDNS and size limits, then the class-specific
+// answer (answer_internet.cc).
 #include "zone/answer.h"
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include "dns/name.h"
 #include "dns/query.h"
 #include "dns/response.h"
+#include "zone/answer_internal.h"
 
 namespace holdfast::zone {
 
@@ -54,136 +55,21 @@ std::size_t responseLimit(const dns::Query& query,
   return std::min(limit, out_size);
 }
 
-// Adds `rrset`. Returns false when the answer is complete: it did not fit (the response is now
-// truncated) or writing failed (SERVFAIL).
-bool add(dns::Response& response, dns::Section section, const dns::RRset& rrset) noexcept {
-  switch (response.put(section, rrset)) {
-    case dns::PutResult::kOk:
-      return true;
-    case dns::PutResult::kNoSpace:
-      response.truncate();
-      return false;
-    case dns::PutResult::kError:
-      response.setRcode(KNOT_RCODE_SERVFAIL);
-      response.clearRecords();
-      return false;
-  }
-  return false;
-}
-
-// NODATA (NOERROR) or NXDOMAIN: the zone SOA in authority tells how long to cache the absence.
-void answerNegative(dns::Response& response, const Zone& zone, std::uint8_t rcode) noexcept {
-  response.setRcode(rcode);
-  (void)add(response, dns::Section::kAuthority, zone.negativeSoa());
-}
-
-// RFC 8482 section 4.1: over UDP one RRset stands for the name, so ANY cannot amplify; over TCP
-// every RRset is sent.
-void answerAny(dns::Response& response,
-               const Zone& zone,
-               const Node& node,
-               Transport transport) noexcept {
-  const auto rrsets = node.rrsets();
-  if (rrsets.empty()) {
-    answerNegative(response, zone, KNOT_RCODE_NOERROR);
-    return;
-  }
-  const std::size_t count = transport == Transport::kUdp ? 1 : rrsets.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    if (!add(response, dns::Section::kAnswer, rrsets[i])) {
-      return;
-    }
-  }
-}
-
-// Where an alias leads inside the snapshot.
-struct AliasTarget {
-  const Zone* zone = nullptr;  // null when the target is outside our data
-  const Node* node = nullptr;  // null when the target name does not exist in `zone`
-};
-
-AliasTarget findAliasTarget(const Snapshot& snapshot, const dns::RRset& cname) noexcept {
-  auto target = dns::Name::fromWire(cname.rdata(0));
-  if (!target.ok()) {
-    return {};
-  }
-  const dns::Name lower = target->toLower();
-  const Zone* zone = snapshot.findZone(lower.wire());
-  return zone == nullptr ? AliasTarget{} : AliasTarget{zone, zone->findNode(lower.wire())};
-}
-
-// RFC 1034 section 4.3.2 step 3 for an exact match, following CNAMEs through the snapshot; the
-// rcode describes the last name of the chain (RFC 6604 section 2).
-void answerInZone(const Snapshot& snapshot,
-                  const Zone& zone,
-                  const dns::Query& query,
-                  Transport transport,
-                  dns::Response& response) noexcept {
-  const std::uint16_t qtype = query.qtype();
-  // Limitation: no zone cuts, wildcards or DNAME synthesis (RFC 1034 section 4.3.2 steps 3b and
-  // 3c, RFC 6672); a name at or below a delegation is answered from this zone's own data, and a
-  // name that only a wildcard or DNAME would cover gets NXDOMAIN.
-  AliasTarget at{&zone, zone.findNode(query.qnameLower())};
-  std::array<const Node*, kMaxCnameChain> visited{};
-
-  for (std::size_t link = 0;; ++link) {
-    if (at.node == nullptr) {
-      answerNegative(response, *at.zone, KNOT_RCODE_NXDOMAIN);
-      return;
-    }
-    if (qtype == KNOT_RRTYPE_ANY) {
-      answerAny(response, *at.zone, *at.node, transport);
-      return;
-    }
-    if (const dns::RRset* match = at.node->find(qtype); match != nullptr) {
-      (void)add(response, dns::Section::kAnswer, *match);
-      return;
-    }
-    const dns::RRset* cname = at.node->find(KNOT_RRTYPE_CNAME);
-    if (cname == nullptr) {
-      answerNegative(response, *at.zone, KNOT_RCODE_NOERROR);
-      return;
-    }
-    if (!add(response, dns::Section::kAnswer, *cname)) {
-      return;
-    }
-
-    // Follow the alias while it stays in our data, the chain is short enough and does not loop;
-    // otherwise the client resolves the target itself.
-    visited[link] = at.node;
-    if (link + 1 >= visited.size()) {
-      return;
-    }
-    at = findAliasTarget(snapshot, *cname);
-    const auto seen = visited.begin() + static_cast<std::ptrdiff_t>(link + 1);
-    if (at.zone == nullptr || std::find(visited.begin(), seen, at.node) != seen) {
-      return;
-    }
-  }
-}
-
 void answerQuestion(const Snapshot& snapshot,
                     const dns::Query& query,
                     Transport transport,
                     dns::Response& response) noexcept {
-  if (query.qclass() != KNOT_CLASS_IN) {
-    response.setRcode(KNOT_RCODE_REFUSED);
-    return;
+  switch (query.qclass()) {
+    case KNOT_CLASS_IN:
+      answerInternet(snapshot, query, transport, response);
+      return;
+    case KNOT_CLASS_CH:
+      answerChaos(snapshot, query, response);
+      return;
+    default:
+      response.setRcode(KNOT_RCODE_REFUSED);
+      return;
   }
-  const std::uint16_t qtype = query.qtype();
-  if (qtype == KNOT_RRTYPE_AXFR || qtype == KNOT_RRTYPE_IXFR) {
-    // Limitation: zone transfers are not implemented yet; AXFR and IXFR get NOTIMP.
-    response.setRcode(KNOT_RCODE_NOTIMPL);
-    return;
-  }
-  const Zone* zone = snapshot.findZone(query.qnameLower());
-  if (zone == nullptr) {
-    response.setRcode(KNOT_RCODE_REFUSED);
-    return;
-  }
-  // Limitation: a TSIG-signed query is answered unsigned; TSIG (RFC 8945) is not implemented.
-  response.setAuthoritative();
-  answerInZone(snapshot, *zone, query, transport, response);
 }
 
 }  // namespace
@@ -220,7 +106,11 @@ std::size_t answerQuery(const Snapshot& snapshot,
 
   std::optional<dns::EdnsReply> edns;
   if (parsed->hasEdns()) {
-    edns = dns::EdnsReply{kEdnsUdpPayload, parsed->ednsDnssecOk()};
+    edns = dns::EdnsReply{kEdnsUdpPayload, parsed->ednsDnssecOk(), {}};
+    // RFC 5001 section 2.1: NSID only to a client that asked for it.
+    if (parsed->hasEdnsOption(KNOT_EDNS_OPTION_NSID)) {
+      edns->nsid = snapshot.nsid();
+    }
   }
   const std::size_t limit = responseLimit(*parsed, transport, out.size());
   auto response = dns::Response::create(out.first(limit), *parsed, arena, edns);

@@ -23,7 +23,7 @@ using testing::zoneFromText;
 // `count` A records at big.size.test.: each costs 16 octets in a response (owner pointer, type,
 // class, TTL, length, address).
 std::string zoneWithBigRRset(int count) {
-  std::string text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n";
+  std::string text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n";
   for (int i = 0; i < count; ++i) {
     text += "big A 10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + "\n";
   }

@@ -42,6 +42,7 @@ a.b.deep  IN TXT   "deep"
 
 constexpr const char* kOtherZone = R"($TTL 600
 @    IN SOA ns1.other.test. hostmaster.other.test. 7 7200 900 1209600 60
+@    IN NS  ns1.other.test.
 www  IN A   203.0.113.1
 )";
 
@@ -132,8 +133,8 @@ TEST_F(AnswerTest, NegativeTtlIsTheSoaTtlWhenSmallerThanMinimum) {
   ASSERT_EQ(other.authority().size(), 1u);
   EXPECT_EQ(other.authority()[0].substr(0, 15), "other.test. 60 ");
 
-  auto snapshot = testing::snapshotOf(
-      zoneFromText("low.test.", "low.test. 30 IN SOA ns hostmaster 1 7200 900 1209600 900\n"));
+  auto snapshot = testing::snapshotOf(zoneFromText(
+      "low.test.", "low.test. 30 IN SOA ns hostmaster 1 7200 900 1209600 900\nlow.test. NS ns\n"));
   const ParsedResponse response(ask(*snapshot, makeQuery("x.low.test.", KNOT_RRTYPE_A)));
   ASSERT_EQ(response.authority().size(), 1u);
   EXPECT_EQ(response.authority()[0].substr(0, 13), "low.test. 30 ");
@@ -224,7 +225,7 @@ TEST_F(AnswerTest, CnameLoopsStop) {
 }
 
 TEST_F(AnswerTest, LongCnameChainsAreCut) {
-  std::string text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n";
+  std::string text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n";
   for (int i = 0; i < 12; ++i) {
     text += "c" + std::to_string(i) + " CNAME c" + std::to_string(i + 1) + "\n";
   }
@@ -232,7 +233,25 @@ TEST_F(AnswerTest, LongCnameChainsAreCut) {
   auto snapshot = testing::snapshotOf(zoneFromText("long.test.", text));
   const ParsedResponse response(ask(*snapshot, makeQuery("c0.long.test.", KNOT_RRTYPE_A)));
   EXPECT_EQ(response.rcode(), KNOT_RCODE_NOERROR);
-  EXPECT_EQ(response.answer().size(), static_cast<std::size_t>(kMaxCnameChain));
+  EXPECT_EQ(response.answer().size(), kMaxCnameChain);
+  EXPECT_THAT(response.authority(), IsEmpty());
+
+  // The name the last alias leads to is still answered when it holds the data.
+  const auto last = "c" + std::to_string(12 - kMaxCnameChain) + ".long.test.";
+  const ParsedResponse full(ask(*snapshot, makeQuery(last, KNOT_RRTYPE_A)));
+  ASSERT_EQ(full.answer().size(), kMaxCnameChain + 1);
+  EXPECT_EQ(full.answer().back(), "c12.long.test. 60 A 192.0.2.9");
+}
+
+// With QTYPE CNAME the CNAME synthesized from a DNAME is the answer and is not chased.
+TEST_F(AnswerTest, CnameQueryBelowADnameGetsTheSynthesizedCname) {
+  auto snapshot = testing::snapshotOf(zoneFromText(
+      "d.test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nd DNAME t.d.test.\nx.t CNAME y\n"));
+  const ParsedResponse response(ask(*snapshot, makeQuery("x.d.d.test.", KNOT_RRTYPE_CNAME)));
+  EXPECT_EQ(response.rcode(), KNOT_RCODE_NOERROR);
+  EXPECT_THAT(response.answer(),
+              ElementsAre("d.d.test. 60 DNAME t.d.test.", "x.d.d.test. 60 CNAME x.t.d.test."));
+  EXPECT_THAT(response.authority(), IsEmpty());
 }
 
 TEST_F(AnswerTest, AnyGivesOneRRsetOverUdpAndAllOverTcp) {

@@ -1,27 +1,12 @@
 // Snapshot: read-side lookups of zones and nodes.
 #include "zone/snapshot.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "dns/knot.h"
+
 namespace holdfast::zone {
-
-namespace {
-
-// Labels in a well-formed wire name, not counting the root label.
-std::size_t countLabels(std::span<const std::uint8_t> wire) noexcept {
-  std::size_t count = 0;
-  for (std::size_t pos = 0; pos < wire.size() && wire[pos] != 0; pos += 1 + wire[pos]) {
-    ++count;
-  }
-  return count;
-}
-
-// `wire` without its first label.
-std::span<const std::uint8_t> dropLabel(std::span<const std::uint8_t> wire) noexcept {
-  return wire.subspan(1 + wire[0]);
-}
-
-}  // namespace
 
 const dns::RRset* Node::find(std::uint16_t rrtype) const noexcept {
   for (const dns::RRset& rrset : rrsets_) {
@@ -32,8 +17,23 @@ const dns::RRset* Node::find(std::uint16_t rrtype) const noexcept {
   return nullptr;
 }
 
+std::span<const AdditionalTarget> Node::additional(const dns::RRset& rrset) const noexcept {
+  const auto index = static_cast<std::size_t>(&rrset - rrsets_.data());
+  const auto first = std::partition_point(
+      additional_.begin(), additional_.end(),
+      [index](const AdditionalTarget& target) { return target.rrset_index < index; });
+  auto last = first;
+  while (last != additional_.end() && last->rrset_index == index) {
+    ++last;
+  }
+  return {first, last};
+}
+
 Zone::Zone(dns::Name apex, dns::RRset soa, dns::RRset negative_soa) noexcept
-    : apex_(apex), soa_(std::move(soa)), negative_soa_(std::move(negative_soa)) {}
+    : apex_(apex),
+      soa_(std::move(soa)),
+      negative_soa_(std::move(negative_soa)),
+      apex_labels_(apex.labelCount()) {}
 
 const Node* Zone::findNode(std::span<const std::uint8_t> lower_wire) const noexcept {
   const auto it = nodes_.find(wireKey(lower_wire));
@@ -46,9 +46,9 @@ const Zone* Snapshot::findZone(std::span<const std::uint8_t> lower_wire) const n
   }
 
   // Skip labels no apex can have, then try each shorter suffix: the first hit is the closest.
-  std::size_t labels = countLabels(lower_wire);
+  std::size_t labels = dns::wireLabelCount(lower_wire);
   while (labels > max_apex_labels_) {
-    lower_wire = dropLabel(lower_wire);
+    lower_wire = dns::wireParent(lower_wire);
     --labels;
   }
   while (true) {
@@ -59,9 +59,20 @@ const Zone* Snapshot::findZone(std::span<const std::uint8_t> lower_wire) const n
     if (labels == 0) {
       return nullptr;
     }
-    lower_wire = dropLabel(lower_wire);
+    lower_wire = dns::wireParent(lower_wire);
     --labels;
   }
+}
+
+const dns::RRset* Snapshot::chaosTxt(std::span<const std::uint8_t> lower_wire) const noexcept {
+  for (const dns::RRset& rrset : chaos_) {
+    const auto owner = std::span<const std::uint8_t>(rrset.knot().owner, lower_wire.size());
+    if (knot_dname_size(rrset.knot().owner) == lower_wire.size() &&
+        std::equal(owner.begin(), owner.end(), lower_wire.begin())) {
+      return &rrset;
+    }
+  }
+  return nullptr;
 }
 
 const Zone* Snapshot::zone(const dns::Name& apex) const noexcept {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,7 +31,21 @@ struct WireNameHash {
   return {reinterpret_cast<const char*>(wire.data()), wire.size()};
 }
 
-// Every RRset at one owner name, sorted by type; none at an empty non-terminal.
+// The addresses this zone holds for the target of one NS, MX or SRV record, found when the
+// snapshot is built so that additional section processing (RFC 1034 section 4.3.2 step 6) costs
+// no lookup on the answer path. Targets with neither A nor AAAA in the zone have no entry.
+struct AdditionalTarget {
+  std::size_t rrset_index = 0;         // the RRset of the node the record belongs to
+  std::span<const std::uint8_t> name;  // the target as written in the record's rdata
+  const dns::RRset* a = nullptr;       // may be null
+  const dns::RRset* aaaa = nullptr;    // may be null
+  bool from_wildcard = false;          // synthesized: written with `name` as owner (RFC 4592)
+  bool in_domain = false;              // at or below a delegation's NS owner: glue a referral
+                                       // must carry or set TC for (RFC 9471 section 3.1)
+};
+
+// Every RRset at one owner name, sorted by type; none at an empty non-terminal. Links to other
+// nodes of the same zone are set when the snapshot is built.
 class Node {
 public:
   // The RRset of `rrtype`, or nullptr.
@@ -38,10 +53,31 @@ public:
 
   [[nodiscard]] std::span<const dns::RRset> rrsets() const noexcept { return rrsets_; }
 
+  // The additional targets of `rrset`, which must be one of rrsets().
+  [[nodiscard]] std::span<const AdditionalTarget> additional(
+      const dns::RRset& rrset) const noexcept;
+
+  // Whether this node is a zone cut: it has NS records and is not the apex (RFC 1034 section
+  // 4.2.1).
+  [[nodiscard]] bool isCut() const noexcept { return cut_; }
+
+  // The highest zone cut at or above this node, or nullptr when the node is authoritative data.
+  // Every name at or below a cut is answered with a referral from it, except DS at the cut
+  // itself (RFC 4035 section 3.1.4.1).
+  [[nodiscard]] const Node* delegation() const noexcept { return delegation_; }
+
+  // The wildcard child "*.<this name>", or nullptr (RFC 4592 section 2.1.1).
+  [[nodiscard]] const Node* wildcard() const noexcept { return wildcard_; }
+
 private:
   friend class SnapshotBuilder;
+  friend class ZoneIndexer;
 
   std::vector<dns::RRset> rrsets_;
+  std::vector<AdditionalTarget> additional_;  // sorted by rrset_index
+  const Node* delegation_ = nullptr;
+  const Node* wildcard_ = nullptr;
+  bool cut_ = false;
 };
 
 // One served zone: its nodes by lowercased owner, the apex included, plus the empty
@@ -66,13 +102,27 @@ public:
 
   [[nodiscard]] std::size_t nodeCount() const noexcept { return nodes_.size(); }
 
+  // Labels of the apex, not counting the root label.
+  [[nodiscard]] std::size_t apexLabels() const noexcept { return apex_labels_; }
+
 private:
   friend class SnapshotBuilder;
+  friend class ZoneIndexer;
 
   dns::Name apex_;
   dns::RRset soa_;
   dns::RRset negative_soa_;
+  std::size_t apex_labels_ = 0;
   std::unordered_map<std::string, Node, WireNameHash, std::equal_to<>> nodes_;
+};
+
+// Who this server says it is: the NSID option (RFC 5001) and the CHAOS TXT names id.server,
+// hostname.bind, version.server and version.bind. Each is off when empty: no NSID option, and
+// REFUSED for the CHAOS names.
+struct ServerIdentity {
+  std::string nsid;      // at most 128 octets, sent as is
+  std::string identity;  // id.server. and hostname.bind. (RFC 4892)
+  std::string version;   // version.server. and version.bind.
 };
 
 // Everything served at one moment. Built once by SnapshotBuilder, never changed afterwards, and
@@ -91,11 +141,20 @@ public:
 
   [[nodiscard]] std::size_t zoneCount() const noexcept { return zones_.size(); }
 
+  // The NSID to send to clients that ask for it; empty when NSID is off.
+  [[nodiscard]] std::span<const std::uint8_t> nsid() const noexcept { return nsid_; }
+
+  // The CHAOS TXT RRset answering `lower_wire` (id.server. and the like), or nullptr when the
+  // name is not one of ours or that answer is off.
+  [[nodiscard]] const dns::RRset* chaosTxt(std::span<const std::uint8_t> lower_wire) const noexcept;
+
 private:
   friend class SnapshotBuilder;
 
   std::unordered_map<std::string, Zone, WireNameHash, std::equal_to<>> zones_;
   std::size_t max_apex_labels_ = 0;  // no zone lookup needs to try a longer suffix
+  std::vector<std::uint8_t> nsid_;
+  std::vector<dns::RRset> chaos_;  // class CH TXT RRsets, at most one per name
 };
 
 }  // namespace holdfast::zone

@@ -2,9 +2,12 @@
 #include "zone/snapshot_builder.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "dns/address.h"
 #include "dns/knot.h"
+#include "zone/zone_index_internal.h"
 
 namespace holdfast::zone {
 
@@ -13,18 +16,67 @@ namespace {
 // RFC 1982 section 3.1: serial addition is defined for increments up to 2^31 - 1.
 constexpr std::uint32_t kMaxSerialIncrement = 0x7fffffff;
 
+// Longest NSID: it is reserved in every response to a client that asks, the 512-octet ones
+// included, so it must stay small; host names and instance labels fit easily.
+constexpr std::size_t kMaxNsidOctets = 128;
+
+// Longest CHAOS identity or version text: enough for any host name and version string, and the
+// answer stays far below the 512 octets a client without EDNS accepts.
+constexpr std::size_t kMaxChaosText = 255;
+
 std::string lowerKey(const dns::Name& name) {
   return std::string(wireKey(name.toLower().wire()));
 }
 
-// Whether the static contents hold a CNAME at `name`; rrsets are sorted by owner, then type.
-bool holdsCname(const dns::ZoneContents& contents, const dns::Name& name) {
-  const auto before = [](const dns::RRset& rrset, const dns::Name& owner) {
+// Whether the static contents hold an RRset of `rrtype` at `name`; rrsets are sorted by owner,
+// then type.
+bool holds(const dns::ZoneContents& contents, const dns::Name& name, std::uint16_t rrtype) {
+  const auto before = [rrtype](const dns::RRset& rrset, const dns::Name& owner) {
     const auto order = rrset.owner() <=> owner;
-    return order < 0 || (order == 0 && rrset.type() < KNOT_RRTYPE_CNAME);
+    return order < 0 || (order == 0 && rrset.type() < rrtype);
   };
   const auto it = std::lower_bound(contents.rrsets.begin(), contents.rrsets.end(), name, before);
-  return it != contents.rrsets.end() && it->owner() == name && it->type() == KNOT_RRTYPE_CNAME;
+  return it != contents.rrsets.end() && it->owner() == name && it->type() == rrtype;
+}
+
+// Why `name` cannot hold managed records: it holds a CNAME, lies at or below a zone cut (data
+// there is not authoritative, RFC 1034 section 4.2.1) or below a DNAME (RFC 6672 section 2.4).
+std::optional<std::string> managedNameConflict(const dns::ZoneContents& contents,
+                                               const dns::Name& name) {
+  if (holds(contents, name, KNOT_RRTYPE_CNAME)) {
+    return name.toText() + " holds a CNAME; address records cannot be added beside it";
+  }
+  for (dns::Name at = name; !(at == contents.origin); at = at.parent()) {
+    if (holds(contents, at, KNOT_RRTYPE_NS)) {
+      return name.toText() + " is at or below the delegation " + at.toText();
+    }
+    if (!(at == name) && holds(contents, at, KNOT_RRTYPE_DNAME)) {
+      return name.toText() + " is below the DNAME at " + at.toText();
+    }
+  }
+  if (!(name == contents.origin) && holds(contents, contents.origin, KNOT_RRTYPE_DNAME)) {
+    return name.toText() + " is below the DNAME at " + contents.origin.toText();
+  }
+  return std::nullopt;
+}
+
+// A class CH TXT RRset holding `text` in one character-string, split if over 255 octets.
+Result<dns::RRset> chaosRRset(std::string_view owner, std::string_view text) {
+  auto rrset =
+      dns::RRset::create(dns::Name::fromText(owner).value(), KNOT_RRTYPE_TXT, 0, KNOT_CLASS_CH);
+  if (!rrset.ok()) {
+    return rrset.error();
+  }
+  std::vector<std::uint8_t> rdata;
+  for (std::size_t pos = 0; pos < text.size(); pos += 255) {
+    const std::string_view piece = text.substr(pos, 255);
+    rdata.push_back(static_cast<std::uint8_t>(piece.size()));
+    rdata.insert(rdata.end(), piece.begin(), piece.end());
+  }
+  if (Status status = rrset->addRdata(rdata); !status.ok()) {
+    return status.error();
+  }
+  return rrset;
 }
 
 }  // namespace
@@ -55,9 +107,8 @@ Status SnapshotBuilder::setAddresses(std::string_view owner,
   if (zone == nullptr) {
     return makeError(Errc::kNotFound, "no zone encloses " + name->toText());
   }
-  if (holdsCname(zone->contents, *name)) {
-    return makeError(Errc::kInvalidArgument,
-                     name->toText() + " holds a CNAME; address records cannot be added beside it");
+  if (auto conflict = managedNameConflict(zone->contents, *name); conflict.has_value()) {
+    return makeError(Errc::kInvalidArgument, *conflict);
   }
 
   // S1: makeAddressRRset refuses an empty list, so no empty managed RRset is ever published.
@@ -87,8 +138,41 @@ Status SnapshotBuilder::addSerialOffset(std::string_view zone, std::uint32_t off
   return makeError(Errc::kNotFound, "zone " + name->toText() + " is not added");
 }
 
+Status SnapshotBuilder::setServerIdentity(const ServerIdentity& identity) {
+  if (identity.nsid.size() > kMaxNsidOctets) {
+    return makeError(Errc::kInvalidArgument,
+                     "the NSID is longer than " + std::to_string(kMaxNsidOctets) + " octets");
+  }
+  if (identity.identity.size() > kMaxChaosText || identity.version.size() > kMaxChaosText) {
+    return makeError(Errc::kInvalidArgument, "the server identity or version is longer than " +
+                                                 std::to_string(kMaxChaosText) + " octets");
+  }
+  std::vector<dns::RRset> chaos;
+  const std::pair<std::string_view, const std::string*> names[] = {
+      {"id.server.", &identity.identity},
+      {"hostname.bind.", &identity.identity},
+      {"version.server.", &identity.version},
+      {"version.bind.", &identity.version},
+  };
+  for (const auto& [owner, text] : names) {
+    if (text->empty()) {
+      continue;
+    }
+    auto rrset = chaosRRset(owner, *text);
+    if (!rrset.ok()) {
+      return rrset.error();
+    }
+    chaos.push_back(std::move(rrset).value());
+  }
+  nsid_.assign(identity.nsid.begin(), identity.nsid.end());
+  chaos_ = std::move(chaos);
+  return okStatus();
+}
+
 Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
   auto snapshot = std::make_shared<Snapshot>();
+  snapshot->nsid_ = std::move(nsid_);
+  snapshot->chaos_ = std::move(chaos_);
   for (PendingZone& pending : zones_) {
     auto zone = buildZone(pending);
     if (!zone.ok()) {
@@ -96,7 +180,8 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
     }
     const std::size_t labels = zone->apex().labelCount();
     snapshot->max_apex_labels_ = std::max(snapshot->max_apex_labels_, labels);
-    snapshot->zones_.emplace(lowerKey(zone->apex()), std::move(zone).value());
+    std::string key = lowerKey(zone->apex());
+    snapshot->zones_.emplace(std::move(key), std::move(zone).value());
   }
   zones_.clear();
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
@@ -155,9 +240,12 @@ Result<Zone> SnapshotBuilder::buildZone(PendingZone& pending) {
   const std::size_t apex_labels = contents.origin.labelCount();
   for (const dns::Name& owner : owners) {
     for (dns::Name name = owner.parent(); name.labelCount() > apex_labels; name = name.parent()) {
-      zone.nodes_.try_emplace(lowerKey(name));
+      if (!zone.nodes_.try_emplace(lowerKey(name)).second) {
+        break;  // this ancestor, and so every one above it, is in already
+      }
     }
   }
+  ZoneIndexer::index(zone);
   return zone;
 }
 

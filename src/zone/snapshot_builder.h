@@ -29,9 +29,10 @@ public:
   // Publishes `addresses` as the A or AAAA RRset of `owner`, replacing any static RRset of that
   // type at that name in the closest enclosing zone; a later call for the same owner and type
   // replaces an earlier one. Returns kInvalidArgument when `owner` is not a name, `rrtype` is
-  // neither A nor AAAA, an address does not parse for the type, the name holds a CNAME, or the
-  // list is empty: an empty managed RRset is never published (S1). Returns kNotFound when no
-  // added zone encloses `owner`.
+  // neither A nor AAAA, an address does not parse for the type, the name holds a CNAME, lies at
+  // or below a delegation or below a DNAME (it would never be served), or the list is empty: an
+  // empty managed RRset is never published (S1). Returns kNotFound when no added zone encloses
+  // `owner`.
   [[nodiscard]] Status setAddresses(std::string_view owner,
                                     std::uint16_t rrtype,
                                     std::uint32_t ttl_seconds,
@@ -41,6 +42,10 @@ public:
   // 2^32); offsets add up. Returns kNotFound for a zone not added and kInvalidArgument for an
   // offset above 2^31 - 1, which RFC 1982 section 3.1 does not define.
   [[nodiscard]] Status addSerialOffset(std::string_view zone, std::uint32_t offset);
+
+  // Sets the NSID and CHAOS answers of the snapshot (see ServerIdentity); all off by default.
+  // Returns kInvalidArgument for an NSID over 128 octets or a text over 255.
+  [[nodiscard]] Status setServerIdentity(const ServerIdentity& identity);
 
   // Builds the snapshot, moving every RRset out of the builder, which is empty afterwards.
   // Returns kInternal if memory runs out.
@@ -59,6 +64,8 @@ private:
   [[nodiscard]] static Result<Zone> buildZone(PendingZone& pending);
 
   std::vector<PendingZone> zones_;
+  std::vector<std::uint8_t> nsid_;
+  std::vector<dns::RRset> chaos_;
 };
 
 }  // namespace holdfast::zone

@@ -117,10 +117,10 @@ TEST_F(SnapshotBuilderTest, RefusesBadManagedInput) {
 }
 
 TEST_F(SnapshotBuilderTest, ManagedAddressesGoToTheClosestZone) {
-  ASSERT_TRUE(
-      builder_
-          .addZone(zoneFromText("sub.example.test.", "$TTL 60\n@ SOA ns h 5 7200 900 1209600 60\n"))
-          .ok());
+  ASSERT_TRUE(builder_
+                  .addZone(zoneFromText("sub.example.test.",
+                                        "$TTL 60\n@ SOA ns h 5 7200 900 1209600 60\n@ NS ns\n"))
+                  .ok());
   ASSERT_TRUE(builder_.setAddresses("x.sub.example.test.", KNOT_RRTYPE_A, 30, {"10.1.1.1"}).ok());
   const auto snapshot = build();
 
@@ -155,10 +155,11 @@ TEST_F(SnapshotBuilderTest, SerialOffsetsAddUp) {
 
 TEST_F(SnapshotBuilderTest, SerialWrapsAsRfc1982Says) {
   SnapshotBuilder builder;
-  ASSERT_TRUE(builder
-                  .addZone(zoneFromText("wrap.test.",
-                                        "$TTL 60\n@ SOA ns h 4294967290 7200 900 1209600 60\n"))
-                  .ok());
+  ASSERT_TRUE(
+      builder
+          .addZone(zoneFromText("wrap.test.",
+                                "$TTL 60\n@ SOA ns h 4294967290 7200 900 1209600 60\n@ NS ns\n"))
+          .ok());
   ASSERT_TRUE(builder.addSerialOffset("wrap.test.", 10).ok());
   auto snapshot = builder.build();
   ASSERT_TRUE(snapshot.ok());
@@ -174,7 +175,8 @@ TEST_F(SnapshotBuilderTest, RefusesBadSerialOffsets) {
 }
 
 TEST_F(SnapshotBuilderTest, RefusesContentsBreakingInvariants) {
-  dns::ZoneContents broken = zoneFromText("broken.test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n");
+  dns::ZoneContents broken =
+      zoneFromText("broken.test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n");
   broken.origin = dns::Name::fromText("elsewhere.test.").value();
   EXPECT_EQ(builder_.addZone(std::move(broken)).error().code, Errc::kInvalidArgument);
 }
@@ -195,8 +197,9 @@ TEST(SnapshotTest, EmptySnapshotRefusesEverything) {
 }
 
 TEST(SnapshotTest, FindsTheClosestEnclosingZone) {
-  auto snapshot = testing::snapshotOf(zoneFromText("test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n"),
-                                      zoneFromText("a.b.test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n"));
+  auto snapshot =
+      testing::snapshotOf(zoneFromText("test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"),
+                          zoneFromText("a.b.test.", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"));
   const auto find = [&](const char* name) -> std::string {
     const Zone* zone = snapshot->findZone(dns::Name::fromText(name)->toLower().wire());
     return zone == nullptr ? "-" : zone->apex().toText();

@@ -15,11 +15,11 @@ namespace {
 
 std::shared_ptr<const Snapshot> snapshotWithSerialOffset(std::uint32_t offset) {
   SnapshotBuilder builder;
-  EXPECT_TRUE(
-      builder
-          .addZone(testing::zoneFromText(
-              "example.test.", "$TTL 60\n@ SOA ns h 1 7200 900 1209600 60\nwww A 192.0.2.1\n"))
-          .ok());
+  EXPECT_TRUE(builder
+                  .addZone(testing::zoneFromText(
+                      "example.test.",
+                      "$TTL 60\n@ SOA ns h 1 7200 900 1209600 60\n@ NS ns\nwww A 192.0.2.1\n"))
+                  .ok());
   EXPECT_TRUE(builder.addSerialOffset("example.test.", offset).ok());
   auto snapshot = builder.build();
   EXPECT_TRUE(snapshot.ok());

@@ -50,6 +50,9 @@ std::vector<std::uint8_t> makeQuery(std::string_view qname,
     if (options.dnssec_ok) {
       knot_edns_set_do(&opt);
     }
+    if (options.nsid) {
+      EXPECT_EQ(knot_edns_add_option(&opt, KNOT_EDNS_OPTION_NSID, 0, nullptr, &pkt->mm), KNOT_EOK);
+    }
     EXPECT_EQ(knot_pkt_begin(pkt, KNOT_ADDITIONAL), KNOT_EOK);
     EXPECT_EQ(knot_pkt_put(pkt, KNOT_COMPR_HINT_NONE, &opt, KNOT_PF_FREE), KNOT_EOK);
   }
@@ -109,6 +112,11 @@ std::vector<std::string> ParsedResponse::section(knot_section_t section) const {
   return lines;
 }
 
+std::uint16_t ParsedResponse::firstClass(knot_section_t section) const {
+  const knot_pktsection_t* records = parsed_ ? knot_pkt_section(pkt_.get(), section) : nullptr;
+  return records == nullptr || records->count == 0 ? 0 : knot_pkt_rr(records, 0)->rclass;
+}
+
 bool ParsedResponse::hasEdns() const {
   return parsed_ && knot_pkt_has_edns(pkt_.get());
 }
@@ -123,6 +131,18 @@ std::uint8_t ParsedResponse::ednsVersion() const {
 
 bool ParsedResponse::ednsDnssecOk() const {
   return knot_edns_do(pkt_->opt_rr);
+}
+
+std::optional<std::string> ParsedResponse::ednsOption(std::uint16_t code) const {
+  if (!hasEdns()) {
+    return std::nullopt;
+  }
+  std::uint8_t* option = knot_edns_get_option(pkt_->opt_rr, code, nullptr);
+  if (option == nullptr) {
+    return std::nullopt;
+  }
+  const auto* data = reinterpret_cast<const char*>(knot_edns_opt_get_data(option));
+  return std::string(data, knot_edns_opt_get_length(option));
 }
 
 std::string ParsedResponse::questionName() const {

@@ -37,6 +37,7 @@ struct QueryOptions {
   std::optional<std::uint16_t> edns_payload;  // no OPT record when empty
   std::uint8_t edns_version = 0;
   bool dnssec_ok = false;
+  bool nsid = false;  // adds an empty NSID option (RFC 5001); needs edns_payload
 };
 
 // A query written by libknot.
@@ -71,6 +72,15 @@ public:
   [[nodiscard]] std::vector<std::string> answer() const { return section(KNOT_ANSWER); }
 
   [[nodiscard]] std::vector<std::string> authority() const { return section(KNOT_AUTHORITY); }
+
+  // The class of the first record of `section`, or 0 when it is empty.
+  [[nodiscard]] std::uint16_t firstClass(knot_section_t section) const;
+
+  // The additional section without the OPT record.
+  [[nodiscard]] std::vector<std::string> additional() const { return section(KNOT_ADDITIONAL); }
+
+  // The payload of EDNS option `code`, or nullopt when the response has no such option.
+  [[nodiscard]] std::optional<std::string> ednsOption(std::uint16_t code) const;
 
   [[nodiscard]] bool hasEdns() const;
   [[nodiscard]] std::uint16_t ednsPayload() const;

@@ -49,3 +49,27 @@ def test_missing_config_file(workdir):
                        cwd=workdir, capture_output=True, text=True, timeout=30)
     assert r.returncode != 0
     assert "nope.yaml: cannot open" in r.stderr
+
+
+def test_endpoint_hiding_zone_records_is_refused(workdir):
+    r = run_up(workdir, GOOD_HEAD + "endpoints:\n  - name: www.example.test\n"
+               "    backends: [127.0.0.2]\n    check: {kind: tcp, port: 80}\n")
+    assert r.returncode == 2
+    assert "endpoints[0].name: www.example.test. has A records in the zone file" in r.stderr
+    assert not (workdir / "data").exists()
+
+
+def test_port_in_use_leaves_no_data_dir(workdir):
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        r = run_up(workdir, GOOD_HEAD.replace("127.0.0.1:0", f"127.0.0.1:{port}"))
+    assert r.returncode == 1
+    assert f"bind 127.0.0.1:{port}" in r.stderr
+    assert not (workdir / "data").exists()
+
+
+def test_usage_error_exits_2(workdir):
+    r = subprocess.run([str(holdfast_bin()), "bogus"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2

@@ -1,0 +1,185 @@
+// `holdfast resolver`: the caching forwarder, from flags or the `resolver:` section of a
+// configuration file, with SIGHUP reloading that file without dropping the cache.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "common/log.h"
+#include "config/config.h"
+#include "resolver/resolver_service.h"
+
+namespace holdfast::cli {
+
+namespace {
+
+const log::Logger& logger() {
+  static const log::Logger instance("cli.resolver");
+  return instance;
+}
+
+struct Loaded {
+  resolver::ResolverOptions options;
+  log::Level level = log::Level::kInfo;
+  log::Format format = log::Format::kJson;
+};
+
+// Options from the file (if any), then the flags on top: flags win, so a quick start needs no
+// file and a file can be tried on another port.
+Result<Loaded> loadOptions(const ResolverFlags& flags) {
+  Loaded loaded;
+  if (!flags.config_path.empty()) {
+    auto config = config::loadConfig(flags.config_path);
+    if (!config.ok()) {
+      return config.error();
+    }
+    if (!config->resolver) {
+      return makeError(Errc::kConfig, flags.config_path + ": no resolver section");
+    }
+    loaded.options = *config->resolver;
+    loaded.level = config->log_level;
+    loaded.format = config->log_format;
+  }
+  if (!flags.listen.empty()) {
+    loaded.options.listen = flags.listen;
+  }
+  if (!flags.upstreams.empty()) {
+    loaded.options.upstreams.clear();
+    for (const std::string& text : flags.upstreams) {
+      auto upstream = resolver::parseUpstream(text);
+      if (!upstream.ok()) {
+        return makeError(Errc::kConfig, "--upstream " + upstream.error().message);
+      }
+      loaded.options.upstreams.push_back(*upstream);
+    }
+  }
+  if (!flags.allow.empty()) {
+    loaded.options.allow = flags.allow;
+  }
+  if (flags.threads > 0) {
+    loaded.options.threads = flags.threads;
+  }
+  if (flags.no_serve_stale) {
+    loaded.options.forwarder.stale.enabled = false;
+  }
+  if (!flags.log_level.empty()) {
+    auto level = log::parseLevel(flags.log_level);
+    if (!level.ok()) {
+      return makeError(Errc::kConfig, "--log-level: " + level.error().message);
+    }
+    loaded.level = *level;
+  }
+  if (loaded.options.upstreams.empty()) {
+    return makeError(Errc::kConfig, "at least one --upstream (or resolver.upstreams) is required");
+  }
+  return loaded;
+}
+
+sigset_t blockResolverSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+std::string endpointText(const asio::ip::udp::endpoint& endpoint) {
+  return endpoint.address().is_v6()
+             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
+             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+}
+
+// A failed reload keeps everything running as it was and says why (STYLE.md, Errors).
+void reload(const ResolverFlags& flags, resolver::ResolverService& service) {
+  auto loaded = loadOptions(flags);
+  if (!loaded.ok()) {
+    logger().error(
+        "resolver reload failed; keeping the running configuration",
+        {{"error.code", errcName(loaded.error().code)}, {"error.message", loaded.error().message}});
+    return;
+  }
+  if (auto s = service.reload(loaded->options); !s.ok()) {
+    logger().warn("resolver reload incomplete",
+                  {{"error.code", errcName(s.error().code)}, {"error.message", s.error().message}});
+    return;
+  }
+  logger().info("resolver reloaded", {{"upstream.count", loaded->options.upstreams.size()}});
+}
+
+void logSummary(const resolver::ResolverService& service) {
+  const auto stats = service.stats().snapshot();
+  for (const auto& [name, value] : stats) {
+    logger().debug("resolver counter", {{"counter.name", name}, {"counter.value", value}});
+  }
+  const auto cache = service.cacheStats();
+  logger().info("resolver stopped",
+                {{"cache.bytes", cache.bytes}, {"cache.entries", cache.entries}});
+}
+
+}  // namespace
+
+CLI::App* addResolverCommand(CLI::App& app, ResolverFlags& flags) {
+  CLI::App* cmd = app.add_subcommand(
+      "resolver", "run the caching forwarder that keeps answering when upstream DNS fails");
+  cmd->add_option("-c,--config", flags.config_path,
+                  "configuration file with a resolver: section (YAML); SIGHUP reloads it");
+  cmd->add_option("-l,--listen", flags.listen,
+                  "address:port to serve on, UDP and TCP (default 127.0.0.1:5354)");
+  cmd->add_option("-u,--upstream", flags.upstreams, "upstream address[:port] (repeatable)");
+  cmd->add_option("--allow", flags.allow,
+                  "client network allowed to query (repeatable; default loopback only)");
+  cmd->add_option("-t,--threads", flags.threads, "worker threads")
+      ->check(CLI::Range(std::size_t{1}, resolver::kMaxResolverThreads));
+  cmd->add_flag("--no-serve-stale", flags.no_serve_stale,
+                "answer SERVFAIL instead of expired data when upstreams fail");
+  cmd->add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off");
+  return cmd;
+}
+
+int runResolver(const ResolverFlags& flags) {
+  const sigset_t signals = blockResolverSignals();
+  auto loaded = loadOptions(flags);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "holdfast: %s\n", loaded.error().message.c_str());
+    return kExitConfig;
+  }
+  log::configure(loaded->level, loaded->format);
+
+  auto service = resolver::ResolverService::start(loaded->options);
+  if (!service.ok()) {
+    std::fprintf(stderr, "holdfast: %s\n", service.error().message.c_str());
+    return service.error().code == Errc::kConfig ? kExitConfig : kExitRuntime;
+  }
+  for (const auto& endpoint : (*service)->endpoints()) {
+    logger().info("resolver listening",
+                  {{"listen.address", endpointText(endpoint)}, {"listen.transport", "udp+tcp"}});
+  }
+  for (const auto& upstream : loaded->options.upstreams) {
+    logger().info("resolver upstream", {{"upstream.address", upstream.name()},
+                                        {"upstream.tcp_only", upstream.tcp_only}});
+  }
+
+  while (true) {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal == SIGHUP) {
+      reload(flags, **service);
+      continue;
+    }
+    logger().info("stopping", {{"signal", signal}});
+    break;
+  }
+  (*service)->stop();
+  logSummary(**service);
+  return kExitOk;
+}
+
+}  // namespace holdfast::cli

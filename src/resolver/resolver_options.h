@@ -1,0 +1,46 @@
+// ResolverOptions: everything `holdfast resolver` runs with, from flags or the YAML file.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "resolver/allow_list.h"
+#include "resolver/settings.h"
+#include "resolver/upstream.h"
+#include "resolver/upstream_pool.h"
+
+namespace holdfast::resolver {
+
+// The default listen address: loopback, on a port that needs no privileges and does not clash
+// with a system resolver on 53.
+inline constexpr const char* kDefaultListen = "127.0.0.1:5354";
+
+// Cache bound by default: tens of thousands of typical answers, small beside any host's memory.
+inline constexpr std::size_t kDefaultCacheBytes = 64 * 1024 * 1024;
+
+// Lower bound on the cache setting: below a few hundred typical answers a cache mostly evicts.
+inline constexpr std::size_t kMinCacheBytes = 64 * 1024;
+
+// Upper bound on the cache setting, so a typo cannot ask for more memory than a host has.
+inline constexpr std::size_t kMaxCacheBytes = std::size_t{64} * 1024 * 1024 * 1024;
+
+// Worker threads by default and at most (each has its own sockets and event loop).
+inline constexpr std::size_t kDefaultResolverThreads = 2;
+inline constexpr std::size_t kMaxResolverThreads = 64;
+
+struct ResolverOptions {
+  // Fixed at start; a reload that changes them is refused for these fields (kept as they were).
+  std::vector<std::string> listen{kDefaultListen};
+  std::size_t threads = kDefaultResolverThreads;
+
+  // Reloadable.
+  std::vector<Upstream> upstreams;
+  std::vector<std::string> allow = kDefaultAllow;
+  std::size_t cache_bytes = kDefaultCacheBytes;
+  PoolOptions pool;
+  ForwarderSettings forwarder;
+  std::vector<LkgRule> last_known_good;  // compiled into forwarder.last_known_good
+};
+
+}  // namespace holdfast::resolver

@@ -1,0 +1,21 @@
+// ZoneIndexer: precomputes the links the answer path follows (zone cuts, wildcard children,
+// additional section targets), so that answering needs no search and no allocation.
+#pragma once
+
+#include "zone/snapshot.h"
+
+namespace holdfast::zone {
+
+class ZoneIndexer {
+public:
+  // Sets Node::cut_, delegation_, wildcard_ and additional_ of every node in `zone`. REQUIRES:
+  // every node, empty non-terminals included, is in zone.nodes_ and no RRset moves afterwards
+  // (the links point into the nodes).
+  static void index(Zone& zone);
+
+private:
+  static void linkCutsAndWildcards(Zone& zone);
+  static void findAdditionalTargets(Zone& zone, Node& node);
+};
+
+}  // namespace holdfast::zone

@@ -1,0 +1,41 @@
+"""Operating `up`: signals, and what the configuration says is served."""
+import signal
+import time
+
+from conftest import Holdfast, make_config, wait_until
+
+ALL = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
+
+
+def test_sighup_does_not_stop_the_server(holdfast):
+    wait_until(lambda: holdfast.addresses() == ALL, "published")
+    holdfast.proc.send_signal(signal.SIGHUP)
+    holdfast.wait_log(lambda e: e.get("msg", "").startswith("SIGHUP ignored"))
+    time.sleep(0.2)
+    assert holdfast.proc.poll() is None
+    assert holdfast.addresses() == ALL
+    assert holdfast.stop() == 0
+
+
+def test_removed_endpoint_is_no_longer_served(workdir, backends):
+    two = make_config(backends, 0) + f"""  - name: old.example.test
+    type: A
+    ttl: 5
+    backends: [127.0.0.2]
+    check: {{kind: http, port: {backends[0].port}, path: /health, interval: 200ms,
+             timeout: 100ms, rise: 1, fall: 2}}
+"""
+    h = Holdfast(workdir, two).start()
+    try:
+        wait_until(lambda: h.addresses("old.example.test") == ["127.0.0.2"], "old published")
+    finally:
+        h.stop()
+
+    again = Holdfast(workdir, make_config(backends, 0)).start()
+    try:
+        r = again.query("old.example.test")
+        assert r.rcode() == 3, r.to_text()  # NXDOMAIN: the name is not in the zone file
+        again.wait_log(lambda e: e.get("msg") ==
+                       "published record of an unconfigured endpoint ignored")
+    finally:
+        again.stop()
