@@ -194,10 +194,11 @@ int runSim(const SimFlags& flags) {
     sweep.progress = [](const sim::Progress& p) {
       const double rate =
           p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0.0;
-      std::fprintf(stderr, "\r  %llu/%llu schedules, %llu failing, %.0f/s, %.0fs   ",
+      const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
+      std::fprintf(stderr, "\r  %llu/%llu schedules, %llu failing, %.0f/s, %.0fs, eta %.0fs   ",
                    static_cast<unsigned long long>(p.done),
                    static_cast<unsigned long long>(p.total),
-                   static_cast<unsigned long long>(p.failing), rate, p.elapsed_seconds);
+                   static_cast<unsigned long long>(p.failing), rate, p.elapsed_seconds, eta);
     };
   }
   const sim::Summary summary = sim::runSweep(config, sweep);

@@ -122,7 +122,9 @@ void Checker::checkEndpoint(int e, const Commit& commit) {
   const ServedView& after = views_[e];
   const std::string& name = endpoints_[e].name;
 
-  if (after.in_service && after.addresses.empty()) {
+  // Reported when the endpoint becomes empty, not again while it stays so.
+  const bool was_empty = before.in_service && before.addresses.empty();
+  if (after.in_service && after.addresses.empty() && !was_empty) {
     fail(Property::kS1, fmt::format("{} serves no address: {} (before: {})", name, describe(after),
                                     describe(before)));
   } else if (before.in_service && !after.in_service) {

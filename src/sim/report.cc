@@ -64,8 +64,9 @@ std::string describeValue(const store::KeyValue& kv) {
   return kv.value.size() > 60 ? kv.value.substr(0, 57) + "..." : kv.value;
 }
 
+// An empty answer from the server (not a client's cache replaying one).
 bool answeredEmpty(const Step& step) {
-  return step.action == Action::kResolve && step.note.starts_with("EMPTY");
+  return step.action == Action::kResolve && step.note.starts_with("EMPTY ANSWER:");
 }
 
 }  // namespace
@@ -120,15 +121,15 @@ std::string formatSummary(const SimConfig& config,
   std::string out = fmt::format(
       "protocol         {}\n"
       "seeds            {}..{}\n"
-      "actors           {} planner(s), {} enactors, janitor, health checks, operator, {} "
+      "actors           {} planner(s), {} enactors, {}, health checks, operator, {} "
       "clients; {} endpoint(s)\n"
       "schedules        {}\n"
       "steps            {}\n"
       "violations       {} schedule(s)\n",
       protocolName(config.protocol), options.first_seed,
       options.first_seed + std::max<std::uint64_t>(options.seeds, 1) - 1, config.planners,
-      config.enactors, config.clients, config.endpoints, summary.schedules, summary.steps,
-      summary.failing);
+      config.enactors, config.protocol == Protocol::kNaive ? "clean-up by the enactors" : "janitor",
+      config.clients, config.endpoints, summary.schedules, summary.steps, summary.failing);
   for (std::size_t p = 0; p < kPropertyCount; ++p) {
     if (summary.by_property[p] > 0) {
       const auto property = static_cast<Property>(p);

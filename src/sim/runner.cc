@@ -103,13 +103,26 @@ RunResult simulateSeed(const SimConfig& config, std::uint64_t seed, Schedule* sc
   return result;
 }
 
-RunResult replaySchedule(const Schedule& schedule, const StepListener& listener) {
+RunResult replaySchedule(const Schedule& schedule,
+                         const StepListener& listener,
+                         std::optional<Property> stop_on) {
   World world(schedule.options);
   world.setListener(listener);
+  auto result = [&world, &schedule] {
+    return RunResult{schedule.options.seed, world.stepsExecuted(), world.now(),
+                     world.checker().violations(), world.clientStats()};
+  };
   for (Step step : schedule.steps) {
     (void)world.execute(step, nullptr);
+    if (stop_on && world.broken(*stop_on)) {
+      return result();
+    }
   }
-  return finish(world, schedule.steps.back(), schedule.options.seed);
+  if (stop_on) {
+    world.stopRecoveryOn(*stop_on);
+  }
+  world.recover(schedule.steps.back());
+  return result();
 }
 
 const Violation* worstViolation(const std::vector<Violation>& violations) {

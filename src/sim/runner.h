@@ -45,8 +45,11 @@ struct RunResult {
                                      Schedule* schedule = nullptr);
 
 // Runs the steps of `schedule` exactly as written, then the recovery phase. `listener` sees
-// every step, recovery included.
-[[nodiscard]] RunResult replaySchedule(const Schedule& schedule, const StepListener& listener = {});
+// every step, recovery included. With `stop_on`, the replay ends as soon as that property is
+// broken (the rest of the run is not needed to know it fails).
+[[nodiscard]] RunResult replaySchedule(const Schedule& schedule,
+                                       const StepListener& listener = {},
+                                       std::optional<Property> stop_on = std::nullopt);
 
 // The most severe violation of a run (ties: the earliest).
 [[nodiscard]] const Violation* worstViolation(const std::vector<Violation>& violations);

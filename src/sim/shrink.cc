@@ -29,7 +29,7 @@ private:
   // Replays `candidate`; true (remembering its violation) if it still breaks the target.
   bool fails(const Schedule& candidate) {
     ++replays_;
-    const RunResult result = replaySchedule(candidate);
+    const RunResult result = replaySchedule(candidate, {}, target_);
     for (const Violation& violation : result.violations) {
       if (violation.property == target_) {
         violation_ = violation;

@@ -8,7 +8,7 @@ namespace holdfast::sim {
 namespace {
 
 // Bounded so that the suite stays fast: short schedules, a few dozen seeds.
-constexpr std::uint64_t kSeeds = 30;
+constexpr std::uint64_t kSeeds = 20;
 constexpr std::int64_t kChaosMs = 30000;
 
 SimConfig config(Protocol protocol) {
@@ -105,8 +105,8 @@ TEST(SimTest, ShrinkingKeepsTheViolationWithFewerSteps) {
 }
 
 TEST(SimTest, TotalsDoNotDependOnThreads) {
-  const Summary one = runSweep(config(Protocol::kNaive), sweep(12, 1));
-  const Summary two = runSweep(config(Protocol::kNaive), sweep(12, 2));
+  const Summary one = runSweep(config(Protocol::kNaive), sweep(8, 1));
+  const Summary two = runSweep(config(Protocol::kNaive), sweep(8, 2));
   EXPECT_EQ(one.steps, two.steps);
   EXPECT_EQ(one.failing, two.failing);
   EXPECT_EQ(one.by_property, two.by_property);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -72,6 +73,13 @@ public:
   // options.recovery_bound_ms passes first.
   void recover(const Step& stop);
 
+  // Ends recover() early, after the round in which `property` was first broken (shrinking needs
+  // no more than that).
+  void stopRecoveryOn(Property property) { stop_on_ = property; }
+
+  // True once some committed change has broken `property`.
+  [[nodiscard]] bool broken(Property property) const;
+
   void setListener(StepListener listener) { listener_ = std::move(listener); }
 
   [[nodiscard]] ClientStats clientStats() const;
@@ -122,6 +130,7 @@ private:
   std::vector<Client> clients_;
   std::vector<Commit> commits_;
   StepListener listener_;
+  std::optional<Property> stop_on_;
   std::size_t steps_ = 0;
 };
 

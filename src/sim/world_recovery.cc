@@ -52,6 +52,9 @@ void World::recover(const Step& stop) {
   for (std::int64_t at = start; at <= start + options_.recovery_bound_ms; at += kRoundMs) {
     now_ms_ = std::max(now_ms_, at);
     runRound(at, stalled);
+    if (stop_on_ && broken(*stop_on_)) {
+      return;
+    }
     bool converged = true;
     for (int e = 0; e < static_cast<int>(endpoints_.size()) && converged; ++e) {
       converged = checker_.unconverged(e).empty();
@@ -72,6 +75,15 @@ void World::recover(const Step& stop) {
                                 options_.recovery_bound_ms % 1000, paused, why));
     }
   }
+}
+
+bool World::broken(Property property) const {
+  for (const Violation& violation : checker_.violations()) {
+    if (violation.property == property) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void World::runRound(std::int64_t at, int stalled) {

@@ -9,10 +9,15 @@ import dns.message
 import dns.opcode
 import dns.query
 import dns.rcode
+import dns.rdataclass
 import dns.rdatatype
 
 # Per-query wait; loopback answers take well under a millisecond.
 TIMEOUT = 3.0
+
+# Tries per query: a UDP datagram lost on a loaded machine is retried, as a client would, so a
+# comparison fails on answers, not on scheduling.
+ATTEMPTS = 3
 
 # Parallel queries in flight: enough to hide Python's per-query cost, few enough for two cores.
 WORKERS = 8
@@ -24,10 +29,12 @@ NAME_TYPES = {"NS", "CNAME", "DNAME", "MX", "SRV", "SOA", "PTR"}
 def ask(query, port, qid):
     message = query.message(qid)
     send = dns.query.tcp if query.transport == "tcp" else dns.query.udp
-    try:
-        return send(message, "127.0.0.1", port=port, timeout=TIMEOUT)
-    except dns.exception.Timeout:
-        return None
+    for _ in range(ATTEMPTS):
+        try:
+            return send(message, "127.0.0.1", port=port, timeout=TIMEOUT)
+        except dns.exception.Timeout:
+            continue
+    return None
 
 
 def _record_lines(section_name, section):

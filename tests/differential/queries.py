@@ -4,9 +4,6 @@ import random
 import dns.edns
 import dns.flags
 import dns.message
-import dns.name
-import dns.rdataclass
-import dns.rdatatype
 
 # Types asked for every name of the small zones.
 SMALL_TYPES = ["A", "AAAA", "NS", "SOA", "MX", "TXT", "CNAME", "DNAME", "SRV", "DS", "ANY", "PTR",

@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 
+import dns.exception
 import dns.message
 import dns.query
 import dns.rcode
