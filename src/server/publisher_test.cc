@@ -121,8 +121,9 @@ TEST(PublisherTest, UnconfiguredEndpointIsNotServed) {
   store::MemoryStore store;
   zone::SnapshotHolder holder;
   Publisher publisher(store, zones(), {"api.example.test."}, holder);
-  ASSERT_TRUE(store.put(control::publishedKey("old.example.test."),
-                        control::encodePublished(record(4, {"127.0.0.7"})))
+  ASSERT_TRUE(store
+                  .put(control::publishedKey("old.example.test."),
+                       control::encodePublished(record(4, {"127.0.0.7"})))
                   .ok());
   ASSERT_TRUE(publisher.publishOnce().ok());
   EXPECT_TRUE(servedAddresses(holder, "old.example.test.").empty());
