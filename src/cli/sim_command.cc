@@ -1,7 +1,9 @@
 // `holdfast sim`: sweeps seeds through the simulator, shrinks and saves a failure, replays files.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -32,10 +34,31 @@ Result<std::string> readFile(const std::string& path) {
   }
   std::ifstream in(path);
   if (!in) {
-    return makeError(Errc::kIo, "cannot open " + path);
+    return makeError(Errc::kIo, path + ": cannot open: " + std::strerror(errno));
   }
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+// The violations judged after the last step (L1), which no step listener saw.
+std::span<const sim::Violation> lateViolations(const sim::RunResult& run) {
+  std::size_t first = run.violations.size();
+  while (first > 0 && run.violations[first - 1].step >= run.steps) {
+    --first;
+  }
+  return std::span<const sim::Violation>(run.violations).subspan(first);
+}
+
+// Replays `schedule` with a trace; the trace text goes to `text`.
+sim::RunResult replayTraced(const sim::Schedule& schedule, std::string& text) {
+  sim::TraceWriter trace;
+  const sim::RunResult run = sim::replaySchedule(
+      schedule,
+      [&trace](const sim::Step& step, std::span<const sim::Commit> commits,
+               std::span<const sim::Violation> found) { trace.onStep(step, commits, found); });
+  trace.finish(lateViolations(run));
+  text = trace.text();
+  return run;
 }
 
 void printViolations(const sim::RunResult& run) {
@@ -52,22 +75,19 @@ void printViolations(const sim::RunResult& run) {
 int replay(const SimFlags& flags) {
   auto text = readFile(flags.replay);
   if (!text.ok()) {
-    return fail(kExitRuntime, text.error().message);
+    return fail(kExitConfig, text.error().message);
   }
-  auto schedule = sim::parseSchedule(*text);
+  auto schedule = sim::parseSchedule(*text, flags.replay);
   if (!schedule.ok()) {
-    return fail(kExitConfig, flags.replay + ": " + schedule.error().message);
+    return fail(kExitConfig, schedule.error().message);
   }
-  sim::TraceWriter trace;
-  const sim::RunResult run = sim::replaySchedule(
-      *schedule,
-      [&trace](const sim::Step& step, std::span<const sim::Commit> commits,
-               std::span<const sim::Violation> found) { trace.onStep(step, commits, found); });
+  std::string trace;
+  const sim::RunResult run = replayTraced(*schedule, trace);
   std::printf("replaying %s: protocol %s, seed %llu, %zu scheduled steps\n\n%s\n",
               flags.replay.c_str(),
               std::string(sim::protocolName(schedule->options.protocol)).c_str(),
               static_cast<unsigned long long>(schedule->options.seed), schedule->steps.size(),
-              trace.text().c_str());
+              trace.c_str());
   printViolations(run);
   return run.violations.empty() ? kExitOk : kExitViolations;
 }
@@ -85,18 +105,15 @@ void explainFailure(const sim::SimConfig& config, const SimFlags& flags, std::ui
               std::string(sim::propertyName(worst->property)).c_str());
   const sim::ShrinkResult shrunk = sim::shrinkSchedule(schedule, worst->property);
 
-  sim::TraceWriter trace;
-  (void)sim::replaySchedule(
-      shrunk.schedule,
-      [&trace](const sim::Step& step, std::span<const sim::Commit> commits,
-               std::span<const sim::Violation> found) { trace.onStep(step, commits, found); });
+  std::string trace;
+  (void)replayTraced(shrunk.schedule, trace);
   const std::string text = sim::formatSchedule(shrunk.schedule);
   std::printf(
       "\nVIOLATION %s\nseed %llu; shrunk schedule: %zu steps (from %zu, %d replays)\n\n"
       "%s\ntrace:\n%s",
       sim::formatViolation(shrunk.violation).c_str(), static_cast<unsigned long long>(seed),
       shrunk.schedule.steps.size(), schedule.steps.size(), shrunk.replays, text.c_str(),
-      trace.text().c_str());
+      trace.c_str());
 
   const std::string path = !flags.save.empty()
                                ? flags.save
@@ -115,13 +132,10 @@ void explainFailure(const sim::SimConfig& config, const SimFlags& flags, std::ui
 void traceSeed(const sim::SimConfig& config, std::uint64_t seed) {
   sim::Schedule schedule;
   (void)sim::simulateSeed(config, seed, &schedule);
-  sim::TraceWriter trace;
-  const sim::RunResult run = sim::replaySchedule(
-      schedule,
-      [&trace](const sim::Step& step, std::span<const sim::Commit> commits,
-               std::span<const sim::Violation> found) { trace.onStep(step, commits, found); });
+  std::string trace;
+  const sim::RunResult run = replayTraced(schedule, trace);
   std::printf("%s\ntrace of seed %llu:\n%s\n", sim::formatSchedule(schedule).c_str(),
-              static_cast<unsigned long long>(seed), trace.text().c_str());
+              static_cast<unsigned long long>(seed), trace.c_str());
   printViolations(run);
 }
 

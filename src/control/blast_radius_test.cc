@@ -4,6 +4,7 @@
 
 #include "control/enactor.h"
 #include "control/pause.h"
+#include "control/plan_lookup.h"
 #include "control/planner.h"
 #include "control/review.h"
 #include "control/test_support_internal.h"
@@ -90,6 +91,24 @@ TEST_F(BlastRadiusTest, NineOfTenDownIsSteppedDownNeverMoreThanTheBudgetAtOnce) 
   EXPECT_EQ((*history)[1].entry.why,
             "1 of 10 healthy; step-down: removing 5 of 9 now (change budget)");
   EXPECT_EQ(history->back().entry.why, "1 of 10 healthy");
+}
+
+TEST_F(BlastRadiusTest, AStepThatHoldsMoreBackBackIsReplannedEvenWithTheSameAddresses) {
+  startWithAllTen();
+  Planner p = planner();
+  // Failures arrive one pass at a time while nothing is published: with six down the budget
+  // already removes five, so the addresses stop changing, but the step keeps growing.
+  std::vector<std::string> healthy = tenAddresses();
+  for (int down = 1; down <= 9; ++down) {
+    healthy.pop_back();
+    onlyHealthy(healthy);
+    ASSERT_EQ(p.planEndpoint(endpoint_)->outcome, PlanOutcome::kCreated) << down << " down";
+  }
+  auto latest = findNewestValidPlan(store_, endpoint_);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->reason, "1 of 10 healthy; step-down: removing 5 of 9 now (change budget)");
+  EXPECT_EQ((*latest)->addresses.size(), 5U);
+  EXPECT_EQ(p.planEndpoint(endpoint_)->outcome, PlanOutcome::kUnchanged);
 }
 
 TEST_F(BlastRadiusTest, HoldModeKeepsServingEverythingUntilAnOperatorApproves) {
@@ -242,6 +261,23 @@ TEST_F(BlastRadiusTest, TheJournalIsAppendOnlyEvenWhenTheSerialIsSetBack) {
   EXPECT_EQ(testing::getKey(store_, journalKey(endpoint_.zone, 1))->value, first->value);
   EXPECT_TRUE(testing::getKey(store_, journalKey(endpoint_.zone, 2)));
   EXPECT_EQ(readHistory(store_, endpoint_)->size(), 2U);
+}
+
+TEST_F(BlastRadiusTest, ADeletedOrCorruptSerialNeverBlocksPublishing) {
+  startWithAllTen();
+  ASSERT_TRUE(store_.del(serialKey(endpoint_.zone)).ok());
+  onlyHealthy({"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7"});
+  ASSERT_EQ(planner().planEndpoint(endpoint_)->outcome, PlanOutcome::kCreated);
+  EXPECT_EQ(*enactor().enactEndpoint(endpoint_), EnactOutcome::kApplied);
+  EXPECT_TRUE(testing::getKey(store_, journalKey(endpoint_.zone, 2)));
+
+  ASSERT_TRUE(store_.put(serialKey(endpoint_.zone), "{broken").ok());
+  onlyHealthy({"127.0.0.2", "127.0.0.3", "127.0.0.4"});
+  ASSERT_EQ(planner().planEndpoint(endpoint_)->outcome, PlanOutcome::kCreated);
+  EXPECT_EQ(*enactor().enactEndpoint(endpoint_), EnactOutcome::kApplied);
+  EXPECT_EQ(readHistory(store_, endpoint_)->size(), 3U);
+  EXPECT_EQ(*decodeSerial(testing::getKey(store_, serialKey(endpoint_.zone))->value),
+            SerialRecord{3});
 }
 
 TEST_F(BlastRadiusTest, HistoryListsOnlyThisEndpointOldestFirst) {

@@ -211,39 +211,40 @@ Result<std::pair<std::uint64_t, store::Revision>> Enactor::readSerial(const std:
   if (!got.ok()) {
     return got.error();
   }
-  if (!got->kv) {
-    return Serial{0, 0};
+  std::uint64_t offset = 0;
+  const store::Revision revision = got->kv ? got->kv->mod_revision : 0;
+  std::string problem;
+  if (got->kv) {
+    auto serial = decodeSerial(got->kv->value);
+    offset = serial.ok() ? serial->serial_offset : 0;
+    problem = serial.ok() ? "" : serial.error().message;
   }
-  auto serial = decodeSerial(got->kv->value);
-  if (serial.ok()) {
-    // The journal is append-only, so a serial set back by hand must not point at an offset
-    // that is taken: continue after the journal's newest entry then (L1).
-    auto next = store_.get(journalKey(zone, serial->serial_offset + 1));
+  if (problem.empty()) {
+    // The journal is append-only, so a serial deleted or set back by hand must not point at
+    // an offset that is taken.
+    auto next = store_.get(journalKey(zone, offset + 1));
     if (!next.ok()) {
       return next.error();
     }
     if (!next->kv) {
-      return Serial{serial->serial_offset, got->kv->mod_revision};
+      return Serial{offset, revision};
     }
+    problem = "the next journal entry exists";
   }
 
-  // L1: an unreadable serial is recovered from the journal, whose newest key carries the
-  // offset of the last publish (both are written by the same transaction).
+  // L1: continue after the journal's newest key, which carries the offset of the last publish
+  // (serial and journal are written by the same transaction).
   auto journal = store_.range(journalPrefix(zone));
   if (!journal.ok()) {
     return journal.error();
   }
-  std::uint64_t offset = serial.ok() ? serial->serial_offset : 0;
   if (!journal->kvs.empty()) {
     offset =
         std::max(offset, parseCounterKey(journalPrefix(zone), journal->kvs.back().key).value_or(0));
   }
-  logger_.warn(
-      "zone serial unreadable or behind the journal, continuing from the journal",
-      {{"zone.name", zone},
-       {"zone.serial_offset", offset},
-       {"error.message", serial.ok() ? "the next journal entry exists" : serial.error().message}});
-  return Serial{offset, got->kv->mod_revision};
+  logger_.warn("zone serial unreadable or behind the journal, continuing from the journal",
+               {{"zone.name", zone}, {"zone.serial_offset", offset}, {"error.message", problem}});
+  return Serial{offset, revision};
 }
 
 CommitOutcome Enactor::explainRefusal(const Attempt& attempt) {

@@ -118,8 +118,11 @@ Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoi
   }
 
   // A latest plan older than what is published (a hand edit of published/) is re-planned too.
+  // A stepped plan whose step changed (more backends held back, same addresses now) is
+  // rewritten as well, so what an operator reviews says what the planner sees.
   if (state.latest_plan && matches(*state.latest_plan, endpoint, decision->addresses) &&
-      state.latest_plan->generation >= published->generation()) {
+      state.latest_plan->generation >= published->generation() &&
+      (decision->held_back == 0 || state.latest_plan->reason == decision->reason)) {
     return std::optional<PlanResult>(
         PlanResult{PlanOutcome::kUnchanged, state.latest_plan->generation});
   }

@@ -350,6 +350,9 @@ void Generator::editByHand() {
     step.action = rng_.chance(0.5) ? Action::kDeleteLatest : Action::kCorruptLatest;
   } else if (roll < 65) {
     step.action = Action::kDeletePlans;
+  } else if (roll < 72) {
+    step.action = Action::kResetSerial;
+    step.number = static_cast<std::int64_t>(rng_.below(3));
   } else {
     // A plan pushed by hand, sometimes with no address at all (invalid: S1).
     step.action = Action::kHandPlan;

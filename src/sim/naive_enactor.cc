@@ -50,6 +50,15 @@ NaiveOutcome NaiveEnactor::check() {
   return held_.empty() ? NaiveOutcome::kNothing : NaiveOutcome::kHeld;
 }
 
+bool NaiveEnactor::lockedByOther(const std::optional<store::KeyValue>& lock) const {
+  if (!lock) {
+    return false;
+  }
+  // Expiry is judged on this enactor's own clock: a skewed clock steals a live lock.
+  auto current = decodeNaiveLock(lock->value);
+  return current.ok() && current->holder != id_ && current->expires_ms > wallMs();
+}
+
 NaiveOutcome NaiveEnactor::apply(int endpoint) {
   const auto held = held_.find(endpoint);
   if (held == held_.end()) {
@@ -61,11 +70,8 @@ NaiveOutcome NaiveEnactor::apply(int endpoint) {
   if (!lock.ok()) {
     return NaiveOutcome::kError;
   }
-  if (lock->kv) {
-    auto current = decodeNaiveLock(lock->kv->value);
-    if (current.ok() && current->holder != id_ && current->expires_ms > wallMs()) {
-      return NaiveOutcome::kBusy;
-    }
+  if (lockedByOther(lock->kv)) {
+    return NaiveOutcome::kBusy;
   }
 
   // The rollback record must point at the active plan, so the active plan must exist.

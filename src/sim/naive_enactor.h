@@ -60,6 +60,7 @@ public:
 
 private:
   std::int64_t wallMs() const;
+  [[nodiscard]] bool lockedByOther(const std::optional<store::KeyValue>& lock) const;
 
   const std::string id_;
   store::Store& store_;

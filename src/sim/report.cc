@@ -64,11 +64,6 @@ std::string describeValue(const store::KeyValue& kv) {
   return kv.value.size() > 60 ? kv.value.substr(0, 57) + "..." : kv.value;
 }
 
-// An empty answer from the server (not a client's cache replaying one).
-bool answeredEmpty(const Step& step) {
-  return step.action == Action::kResolve && step.note.starts_with("EMPTY ANSWER:");
-}
-
 }  // namespace
 
 std::string formatViolation(const Violation& violation) {
@@ -93,25 +88,37 @@ void TraceWriter::onStep(const Step& step,
                          std::span<const Violation> found) {
   if (step.action == Action::kFaultsStop) {
     text_ += formatStep(step) +
-             "\n  -- recovery: fair rounds, no faults (only steps that write, "
-             "break something or answer empty are shown) --\n";
+             "\n  -- recovery: fair rounds, no faults (repeated outcomes are counted, not "
+             "shown) --\n";
     recovering_ = true;
     return;
   }
-  if (recovering_ && commits.empty() && found.empty() && !answeredEmpty(step)) {
+  if (recovering_ && commits.empty() && found.empty() &&
+      !recovery_outcomes_.insert(actorName(step.actor) + ": " + step.note).second) {
     ++quiet_;
     return;
   }
-  if (quiet_ > 0) {
-    text_ += fmt::format("  ({} quiet recovery steps)\n", quiet_);
-    quiet_ = 0;
-  }
+  flushQuiet();
   text_ += formatStep(step) + "\n";
   for (const Commit& commit : commits) {
     text_ += formatCommit(commit);
   }
   for (const Violation& violation : found) {
     text_ += "  !! " + formatViolation(violation) + "\n";
+  }
+}
+
+void TraceWriter::finish(std::span<const Violation> late) {
+  flushQuiet();
+  for (const Violation& violation : late) {
+    text_ += "  !! " + formatViolation(violation) + "\n";
+  }
+}
+
+void TraceWriter::flushQuiet() {
+  if (quiet_ > 0) {
+    text_ += fmt::format("  ({} repeated recovery steps)\n", quiet_);
+    quiet_ = 0;
   }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <span>
 #include <string>
 
@@ -23,18 +24,25 @@ namespace holdfast::sim {
 [[nodiscard]] std::string formatCommit(const Commit& commit);
 
 // Builds a readable trace from World's step listener: every chaos step with its outcome, the
-// store writes it made and the violations it caused; in the recovery phase only the steps that
-// wrote, broke something or answered a client with nothing.
+// store writes it made and the violations it caused. In the recovery phase, which repeats the
+// same rounds, only steps that write or break something, and the first of each actor's
+// distinct outcomes ("stuck", "EMPTY ANSWER"), are written; the rest are counted.
 class TraceWriter {
 public:
   void onStep(const Step& step, std::span<const Commit> commits, std::span<const Violation> found);
 
+  // Ends the trace with the violations found after the last step (L1 is judged then).
+  void finish(std::span<const Violation> late);
+
   [[nodiscard]] const std::string& text() const { return text_; }
 
 private:
+  void flushQuiet();
+
   std::string text_;
   bool recovering_ = false;
-  std::size_t quiet_ = 0;  // recovery steps left out since the last one written
+  std::size_t quiet_ = 0;                    // recovery steps left out since the last written
+  std::set<std::string> recovery_outcomes_;  // "actor: note" already written in recovery
 };
 
 }  // namespace holdfast::sim

@@ -11,7 +11,7 @@ namespace holdfast::sim {
 
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 24> kActionNames{{
+constexpr std::array<std::pair<Action, std::string_view>, 25> kActionNames{{
     {Action::kPlan, "plan"},
     {Action::kPrepare, "prepare"},
     {Action::kCommit, "commit"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<Action, std::string_view>, 24> kActionNames{{
     {Action::kCorruptLatest, "corrupt-latest"},
     {Action::kDeletePlans, "delete-plans"},
     {Action::kHandPlan, "hand-plan"},
+    {Action::kResetSerial, "reset-serial"},
     {Action::kPause, "pause"},
     {Action::kResume, "resume"},
     {Action::kResolve, "resolve"},
@@ -243,8 +244,48 @@ struct IntOption {
   int WorldOptions::*field;
 };
 
-Error lineError(std::size_t line, const std::string& what) {
-  return makeError(Errc::kParse, fmt::format("schedule line {}: {}", line, what));
+Error lineError(std::string_view source, std::size_t line, const std::string& what) {
+  return makeError(Errc::kParse, fmt::format("{}:{}: {}", source, line, what));
+}
+
+// One integer option of the header; nullopt if `key` is not one.
+std::optional<Status> parseIntOption(std::string_view key,
+                                     std::string_view value,
+                                     WorldOptions& options) {
+  static const IntOption kOptions[] = {
+      {"seed", nullptr, nullptr},
+      {"ttl", nullptr, nullptr},
+      {"planners", nullptr, &WorldOptions::planners},
+      {"enactors", nullptr, &WorldOptions::enactors},
+      {"endpoints", nullptr, &WorldOptions::endpoints},
+      {"backends", nullptr, &WorldOptions::backends},
+      {"keep-plans", nullptr, &WorldOptions::keep_plans},
+      {"clients", nullptr, &WorldOptions::clients},
+      {"rise", nullptr, &WorldOptions::rise},
+      {"fall", nullptr, &WorldOptions::fall},
+      {"negative-ttl-ms", &WorldOptions::negative_ttl_ms, nullptr},
+      {"recovery-bound-ms", &WorldOptions::recovery_bound_ms, nullptr},
+  };
+  for (const IntOption& option : kOptions) {
+    if (key != option.name) {
+      continue;
+    }
+    const auto number = parseNumber<std::int64_t>(value);
+    if (!number || *number < 0) {
+      return makeError(Errc::kParse, "expected a non-negative integer for " + std::string(key));
+    }
+    if (key == "seed") {
+      options.seed = static_cast<std::uint64_t>(*number);
+    } else if (key == "ttl") {
+      options.ttl_seconds = static_cast<std::uint32_t>(*number);
+    } else if (option.field != nullptr) {
+      options.*option.field = static_cast<int>(*number);
+    } else {
+      options.*option.field64 = *number;
+    }
+    return okStatus();
+  }
+  return std::nullopt;
 }
 
 Status parseHeaderLine(const std::vector<std::string_view>& words, WorldOptions& options) {
@@ -268,38 +309,8 @@ Status parseHeaderLine(const std::vector<std::string_view>& words, WorldOptions&
     options.protocol = *protocol;
     return okStatus();
   }
-  static const IntOption kOptions[] = {
-      {"seed", nullptr, nullptr},
-      {"ttl", nullptr, nullptr},
-      {"planners", nullptr, &WorldOptions::planners},
-      {"enactors", nullptr, &WorldOptions::enactors},
-      {"endpoints", nullptr, &WorldOptions::endpoints},
-      {"backends", nullptr, &WorldOptions::backends},
-      {"keep-plans", nullptr, &WorldOptions::keep_plans},
-      {"clients", nullptr, &WorldOptions::clients},
-      {"rise", nullptr, &WorldOptions::rise},
-      {"fall", nullptr, &WorldOptions::fall},
-      {"negative-ttl-ms", &WorldOptions::negative_ttl_ms, nullptr},
-      {"recovery-bound-ms", &WorldOptions::recovery_bound_ms, nullptr},
-  };
-  for (const IntOption& option : kOptions) {
-    if (key != option.name) {
-      continue;
-    }
-    const auto number = parseNumber<std::int64_t>(words[1]);
-    if (!number || *number < 0) {
-      return makeError(Errc::kParse, "expected a non-negative integer for " + std::string(key));
-    }
-    if (key == "seed") {
-      options.seed = static_cast<std::uint64_t>(*number);
-    } else if (key == "ttl") {
-      options.ttl_seconds = static_cast<std::uint32_t>(*number);
-    } else if (option.field != nullptr) {
-      options.*option.field = static_cast<int>(*number);
-    } else {
-      options.*option.field64 = *number;
-    }
-    return okStatus();
+  if (auto handled = parseIntOption(key, words[1], options); handled.has_value()) {
+    return *handled;
   }
   return makeError(Errc::kParse, "unknown option '" + std::string(key) + "'");
 }
@@ -480,7 +491,7 @@ std::string formatSchedule(const Schedule& schedule) {
   return out;
 }
 
-Result<Schedule> parseSchedule(std::string_view text) {
+Result<Schedule> parseSchedule(std::string_view text, std::string_view source) {
   Schedule schedule;
   std::size_t number = 0;
   while (!text.empty()) {
@@ -498,20 +509,21 @@ Result<Schedule> parseSchedule(std::string_view text) {
     if (words[0].starts_with('@')) {
       auto step = parseStep(line);
       if (!step.ok()) {
-        return lineError(number, step.error().message);
+        return lineError(source, number, step.error().message);
       }
       schedule.steps.push_back(std::move(*step));
       continue;
     }
     if (!schedule.steps.empty()) {
-      return lineError(number, "options must come before the first step");
+      return lineError(source, number, "options must come before the first step");
     }
     if (auto status = parseHeaderLine(words, schedule.options); !status.ok()) {
-      return lineError(number, status.error().message);
+      return lineError(source, number, status.error().message);
     }
   }
   if (schedule.steps.empty() || schedule.steps.back().action != Action::kFaultsStop) {
-    return makeError(Errc::kParse, "schedule must end with a faults-stop step");
+    return makeError(Errc::kParse,
+                     fmt::format("{}: schedule must end with a faults-stop step", source));
   }
   if (auto status = checkSizes(schedule.options); !status.ok()) {
     return makeError(Errc::kParse, "schedule options: " + status.error().message);

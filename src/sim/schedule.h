@@ -78,6 +78,7 @@ enum class Action {
   kCorruptLatest,  // operator: overwrites plans/<e>/latest with garbage
   kDeletePlans,    // operator: deletes every key under plans/<e>/
   kHandPlan,       // operator: writes plan g by hand with the backends in bit mask n
+  kResetSerial,    // operator: zone serial of e deleted (n=0), set to 0 (1), garbled (2)
   kPause,          // operator: pauses endpoint e (or all with e=-1)
   kResume,         // operator: resumes endpoint e (or all with e=-1)
   kResolve,        // client: resolves endpoint e through its TTL cache
@@ -139,6 +140,7 @@ struct Schedule {
 // The whole schedule: an option header, then one step per line.
 [[nodiscard]] std::string formatSchedule(const Schedule& schedule);
 // Errors: kParse naming the line.
-[[nodiscard]] Result<Schedule> parseSchedule(std::string_view text);
+[[nodiscard]] Result<Schedule> parseSchedule(std::string_view text,
+                                             std::string_view source = "schedule");
 
 }  // namespace holdfast::sim

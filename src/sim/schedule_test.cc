@@ -83,7 +83,7 @@ TEST(ScheduleTest, AScheduleRoundTripsWithItsOptions) {
 TEST(ScheduleTest, ErrorsNameTheLine) {
   auto bad = parseSchedule("protocol holdfast\nseed 1\n@1.000 enactor-1 fly\n");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message.rfind("schedule line 3:", 0), 0U) << bad.error().message;
+  EXPECT_EQ(bad.error().message.rfind("schedule:3: ", 0), 0U) << bad.error().message;
 
   auto unknown = parseSchedule("colour blue\n@1.000 sim faults-stop\n");
   ASSERT_FALSE(unknown.ok());

@@ -61,6 +61,7 @@ bool isOperatorEdit(Action action) {
     case Action::kCorruptLatest:
     case Action::kDeletePlans:
     case Action::kHandPlan:
+    case Action::kResetSerial:
     case Action::kPause:
     case Action::kResume:
       return true;
@@ -173,6 +174,7 @@ bool World::needsEndpoint(const Step& step) const {
     case Action::kCorruptLatest:
     case Action::kDeletePlans:
     case Action::kHandPlan:
+    case Action::kResetSerial:
     case Action::kResolve:
       return true;
     case Action::kPause:
@@ -308,6 +310,18 @@ StepOutcome World::operatorEdit(Step& step) {
       break;
     case Action::kHandPlan:
       request = handPlan(step, endpoint);
+      break;
+    case Action::kResetSerial:
+      if (step.number == 0) {
+        request.success.push_back(store::Op::del(control::serialKey(endpoint.zone)));
+      } else {
+        request.success.push_back(store::Op::put(
+            control::serialKey(endpoint.zone),
+            step.number == 1 ? control::encodeSerial({0}) : std::string("{\"serial")));
+      }
+      step.note = step.number == 0   ? "deleted the zone serial by hand"
+                  : step.number == 1 ? "set the zone serial back to 0 by hand"
+                                     : "garbled the zone serial by hand";
       break;
     default:
       return StepOutcome::kSkipped;

@@ -113,6 +113,8 @@ private:
   StepOutcome crashOrRestart(Step& step);
   [[nodiscard]] bool needsEndpoint(const Step& step) const;
   [[nodiscard]] bool runsOnStore(const Step& step) const;
+  // Brings every actor back, lifts pauses and flips backend stop.address.
+  void endFaults(const Step& stop);
   void runRound(std::int64_t at, int stalled);
   void runStep(Step step);
   ActorClock& clockOf(ActorId actor);

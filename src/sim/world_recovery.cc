@@ -23,7 +23,7 @@ void World::runStep(Step step) {
   (void)execute(step, nullptr);
 }
 
-void World::recover(const Step& stop) {
+void World::endFaults(const Step& stop) {
   const std::int64_t start = now_ms_;
   for (const ActorId id : worker_ids_) {
     if (!worker(id)->up()) {
@@ -47,7 +47,11 @@ void World::recover(const Step& stop) {
     flip.up = !prober_.up(stop.address);
     runStep(flip);
   }
+}
 
+void World::recover(const Step& stop) {
+  const std::int64_t start = now_ms_;
+  endFaults(stop);
   const int stalled = static_cast<int>(stop.number);
   for (std::int64_t at = start; at <= start + options_.recovery_bound_ms; at += kRoundMs) {
     now_ms_ = std::max(now_ms_, at);
