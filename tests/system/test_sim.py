@@ -19,9 +19,9 @@ def figure(output, label):
 
 
 def test_naive_serves_an_empty_endpoint_and_the_saved_schedule_replays_it(tmp_path):
-    done = sim(tmp_path, "--protocol", "naive", "--seeds", "30", "--stop-after", "1",
+    done = sim(tmp_path, "--protocol", "naive", "--seeds", "30",
                "--save", "naive.schedule")
-    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.returncode == 3, done.stdout + done.stderr
     assert "VIOLATION S1 never empty" in done.stdout, done.stdout
     assert "EMPTY ANSWER" in done.stdout, done.stdout
     saved = tmp_path / "naive.schedule"
@@ -31,7 +31,7 @@ def test_naive_serves_an_empty_endpoint_and_the_saved_schedule_replays_it(tmp_pa
     assert "protocol naive" in text
 
     replay = sim(tmp_path, "--replay", "naive.schedule")
-    assert replay.returncode == 1, replay.stdout + replay.stderr
+    assert replay.returncode == 3, replay.stdout + replay.stderr
     assert "S1 never empty" in replay.stdout, replay.stdout
 
 
