@@ -90,6 +90,24 @@ TEST(QueryTest, RejectsMalformedMessages) {
   EXPECT_FALSE(Query::parse(bad_label, arena).ok());
 }
 
+// RFC 6891 section 6.2.5: payload sizes below 512 are treated as 512, never as malformed.
+TEST(QueryTest, AnEdnsPayloadBelow512IsAcceptedAndReadAs512) {
+  for (const std::uint16_t payload : {0, 1, 2, 511}) {
+    std::vector<std::uint8_t> wire = makeQuery("example.test.", KNOT_RRTYPE_A, true);
+    // The OPT record is the last one: owner (1), type (2), class = payload (2), ttl, rdlength.
+    const std::size_t klass = wire.size() - 11 + 3;
+    ASSERT_EQ(knot_wire_read_u16(wire.data() + wire.size() - 11 + 1), KNOT_RRTYPE_OPT);
+    knot_wire_write_u16(wire.data() + klass, payload);
+    alignas(std::max_align_t) std::array<std::byte, 4096> buffer;
+    Arena arena(buffer);
+    auto query = Query::parse(wire, arena);
+    ASSERT_TRUE(query.ok()) << "payload " << payload << ": " << query.error().message;
+    ASSERT_TRUE(query->hasEdns());
+    EXPECT_GE(query->ednsPayload(), payload);
+    EXPECT_TRUE(query->ednsDnssecOk());
+  }
+}
+
 TEST(ResponseTest, CopiesQuestionAndWritesRecordsAndOpt) {
   const auto wire = makeQuery("Www.Example.Test.", KNOT_RRTYPE_A, true);
   Arena arena({});

@@ -6,6 +6,36 @@
 
 namespace holdfast::dns {
 
+namespace {
+
+// RFC 6891 section 6.2.5: a requestor's UDP payload size below 512 is to be treated as 512.
+// libknot rejects an OPT whose payload field reads 1 (the class IN), so when a query with only
+// an OPT after its question fails to parse, the payload of that OPT is raised to 512 in the
+// private copy and parsing is retried once. Returns true if it changed the copy.
+bool raiseTinyEdnsPayload(std::uint8_t* wire, std::size_t size) {
+  if (knot_wire_get_qdcount(wire) != 1 || knot_wire_get_ancount(wire) != 0 ||
+      knot_wire_get_nscount(wire) != 0 || knot_wire_get_arcount(wire) == 0) {
+    return false;
+  }
+  std::size_t at = KNOT_WIRE_HEADER_SIZE;
+  while (at < size && wire[at] != 0) {
+    if ((wire[at] & 0xC0) != 0) {
+      return false;  // a question name is never compressed
+    }
+    at += 1 + wire[at];
+  }
+  at += 1 + 4;  // root label, QTYPE, QCLASS
+  // The OPT record: owner root, TYPE 41, CLASS = payload.
+  if (at + 5 > size || wire[at] != 0 || knot_wire_read_u16(wire + at + 1) != KNOT_RRTYPE_OPT ||
+      knot_wire_read_u16(wire + at + 3) >= KNOT_EDNS_MIN_UDP_PAYLOAD) {
+    return false;
+  }
+  knot_wire_write_u16(wire + at + 3, KNOT_EDNS_MIN_UDP_PAYLOAD);
+  return true;
+}
+
+}  // namespace
+
 void KnotPktDeleter::operator()(knot_pkt_t* pkt) const noexcept {
   knot_pkt_free(pkt);
 }
@@ -21,12 +51,23 @@ Result<Query> Query::parse(std::span<const std::uint8_t> wire, Arena& arena) {
     return makeError(Errc::kInternal, "out of memory");
   }
   std::memcpy(copy, wire.data(), wire.size());
-  knot_pkt_t* pkt = knot_pkt_new(copy, static_cast<std::uint16_t>(wire.size()), arena.mm());
+  auto* bytes = static_cast<std::uint8_t*>(copy);
+  Result<Query> parsed = parseCopy(bytes, wire.size(), arena);
+  if (!parsed.ok() && parsed.error().code == Errc::kParse &&
+      raiseTinyEdnsPayload(bytes, wire.size())) {
+    std::memcpy(bytes, wire.data(), wire.size());  // undo anything the failed parse rewrote
+    (void)raiseTinyEdnsPayload(bytes, wire.size());
+    parsed = parseCopy(bytes, wire.size(), arena);
+  }
+  return parsed;
+}
+
+Result<Query> Query::parseCopy(std::uint8_t* copy, std::size_t size, Arena& arena) {
+  knot_pkt_t* pkt = knot_pkt_new(copy, static_cast<std::uint16_t>(size), arena.mm());
   if (pkt == nullptr) {
     return makeError(Errc::kInternal, "out of memory");
   }
   Query query(pkt);
-
   const int ret = knot_pkt_parse(pkt, KNOT_PF_NOCANON);
   if (ret != KNOT_EOK) {
     return makeError(Errc::kParse, knot_strerror(ret));

@@ -22,7 +22,8 @@ class Query {
 public:
   // Copies `wire` and parses header, question and all records. Returns kParse when the message
   // is malformed: shorter than a header, more than one question, a bad name, truncated records,
-  // trailing bytes, or a misplaced or repeated OPT or TSIG record.
+  // trailing bytes, or a misplaced or repeated OPT or TSIG record. An OPT payload size below
+  // 512 is read as 512 (RFC 6891 section 6.2.5), never as malformed.
   [[nodiscard]] static Result<Query> parse(std::span<const std::uint8_t> wire, Arena& arena);
 
   [[nodiscard]] std::uint16_t id() const noexcept;
@@ -58,6 +59,9 @@ public:
 
 private:
   explicit Query(knot_pkt_t* pkt) noexcept : pkt_(pkt) {}
+
+  // Parses `size` bytes at `copy`, which must outlive the query.
+  static Result<Query> parseCopy(std::uint8_t* copy, std::size_t size, Arena& arena);
 
   std::unique_ptr<knot_pkt_t, KnotPktDeleter> pkt_;
 };
