@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -20,6 +21,9 @@
 namespace holdfast::cli {
 
 namespace {
+
+// Seeds and counts beyond this are typing mistakes (and would wrap around).
+constexpr std::uint64_t kMaxSeeds = std::uint64_t{1} << 48;
 
 int fail(int status, const std::string& message) {
   std::fprintf(stderr, "holdfast sim: %s\n", message.c_str());
@@ -125,7 +129,10 @@ void explainFailure(const sim::SimConfig& config, const SimFlags& flags, std::ui
     std::printf("\nsaved %s; replay it with: holdfast sim --replay %s\n", path.c_str(),
                 path.c_str());
   } else {
-    std::fprintf(stderr, "holdfast sim: could not write %s\n", path.c_str());
+    std::fprintf(stderr,
+                 "holdfast sim: could not save the shrunk schedule to %s: %s (it is printed "
+                 "above)\n",
+                 path.c_str(), std::strerror(errno));
   }
 }
 
@@ -148,8 +155,10 @@ CLI::App* addSimCommand(CLI::App& app, SimFlags& flags) {
                   "holdfast (the real control classes) or naive "
                   "(the October 2025 design)")
       ->check(CLI::IsMember({"holdfast", "naive"}));
-  sim->add_option("--seeds", flags.seeds, "number of schedules (one per seed)");
-  sim->add_option("--first-seed", flags.first_seed, "seed of the first schedule");
+  sim->add_option("--seeds", flags.seeds, "number of schedules (one per seed)")
+      ->check(CLI::Range(std::uint64_t{1}, kMaxSeeds));
+  sim->add_option("--first-seed", flags.first_seed, "seed of the first schedule")
+      ->check(CLI::Range(std::uint64_t{0}, kMaxSeeds));
   sim->add_option("-j,--jobs", flags.jobs, "threads")->check(CLI::Range(1, 256));
   sim->add_option("--planners", flags.planners, "planners")->check(CLI::Range(1, 8));
   sim->add_option("--enactors", flags.enactors, "enactors")->check(CLI::Range(1, 16));
@@ -163,7 +172,8 @@ CLI::App* addSimCommand(CLI::App& app, SimFlags& flags) {
                   "(L1)")
       ->check(CLI::Range(1.0, 86400.0));
   sim->add_option("--stop-after", flags.stop_after,
-                  "stop after this many failing schedules (0: run every seed)");
+                  "stop after this many failing schedules (0: run every seed)")
+      ->check(CLI::Range(std::uint64_t{0}, kMaxSeeds));
   sim->add_option("--replay", flags.replay, "replay a saved schedule step by step ('-': stdin)");
   sim->add_option("--save", flags.save,
                   "where to save the shrunk failing schedule (default: "
@@ -181,6 +191,10 @@ int runSim(const SimFlags& flags) {
     return fail(kExitConfig, level.error().message);
   }
   log::configure(*level, log::Format::kText);
+  // CLI11's range checks let NaN through (every comparison with it is false).
+  if (!std::isfinite(flags.duration_seconds) || !std::isfinite(flags.bound_seconds)) {
+    return fail(kExitConfig, "--duration and --bound must be numbers of seconds");
+  }
   if (!flags.replay.empty()) {
     return replay(flags);
   }

@@ -104,12 +104,9 @@ Status readPolicy(const Reader& r,
     } else {
       bool percent = false;
       auto value = readShare(r, threshold, field + ".panic_threshold", percent);
-      if (!value.ok()) {
-        return value.error();
-      }
-      if (!percent) {
+      if (!value.ok() || !percent || *value == 0) {
         return r.error(threshold, field + ".panic_threshold",
-                       "expected a share such as 50%, or off");
+                       "expected a share from 1% to 100% such as 50%, or off");
       }
       policy.panic_percent = *value;
     }

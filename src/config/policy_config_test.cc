@@ -72,8 +72,11 @@ TEST(PolicyConfigTest, ErrorsNameTheFieldAndLine) {
               "endpoints[0].policy.over_budget: expected step or hold");
   expectError(configWith("", "    policy: {fail_open: yes}\n"),
               "endpoints[0].policy.fail_open: expected true or false");
-  expectError(configWith("", "    policy: {panic_threshold: 50}\n"),
-              "endpoints[0].policy.panic_threshold: expected a share such as 50%, or off");
+  for (const char* bad : {"50", "0%", "on", "false", "150%"}) {
+    expectError(configWith("", std::string("    policy: {panic_threshold: ") + bad + "}\n"),
+                "endpoints[0].policy.panic_threshold: expected a share from 1% to 100% such as "
+                "50%, or off");
+  }
   expectError(configWith("", "    policy: {min_healthy: 4}\n"),
               "endpoints[0]: policy.min_healthy: must not exceed the number of backends (3)");
   expectError(configWith("  policy: {colour: blue}\n", ""), "control.policy.colour: unknown key");

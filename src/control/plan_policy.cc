@@ -98,17 +98,19 @@ std::optional<PlanDecision> decidePlan(const EndpointConfig& endpoint,
   const std::string counts = std::to_string(decision.healthy) + " of " + std::to_string(total);
   const EndpointPolicy& policy = endpoint.policy;
 
-  if (decision.healthy == 0) {
+  // The panic threshold comes first: with more than it down, every backend is served, and
+  // that holds all the more when every backend looks down (even with fail-open off).
+  if (policy.panic_percent > 0 && down * 100 > policy.panic_percent * total) {
+    decision.mode = PlanMode::kPanic;
+    decision.addresses = allBackends(endpoint);
+    decision.reason = std::to_string(down) + " of " + std::to_string(total) +
+                      " down, above the panic threshold: ignoring health, serving all";
+  } else if (decision.healthy == 0) {
     // S1: serving every backend beats serving none; without fail-open, keep what is planned.
     decision.mode = policy.fail_open ? PlanMode::kFailOpen : PlanMode::kFrozen;
     decision.addresses = policy.fail_open ? allBackends(endpoint) : std::vector<std::string>{};
     decision.reason = policy.fail_open ? "no backend healthy: fail-open, serving all"
                                        : "no backend healthy: fail-open off, keeping the plan";
-  } else if (policy.panic_percent > 0 && down * 100 > policy.panic_percent * total) {
-    decision.mode = PlanMode::kPanic;
-    decision.addresses = allBackends(endpoint);
-    decision.reason = std::to_string(down) + " of " + std::to_string(total) +
-                      " down, above the panic threshold: ignoring health, serving all";
   } else {
     decision.reason = counts + " healthy";
     if (decision.healthy < policy.min_healthy) {

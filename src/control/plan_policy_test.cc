@@ -137,6 +137,19 @@ TEST(DecidePlanTest, PanicThresholdIgnoresHealth) {
   EXPECT_EQ(panic->reason, "7 of 10 down, above the panic threshold: ignoring health, serving all");
 }
 
+TEST(DecidePlanTest, PanicAlsoCoversEveryBackendDownEvenWithFailOpenOff) {
+  EndpointConfig endpoint = tenBackends();
+  endpoint.policy.panic_percent = 60;
+  endpoint.policy.fail_open = false;
+  // More down must never mean fewer served: 10 of 10 down is above 60% as much as 9 of 10.
+  auto nine = decidePlan(endpoint, onlyHealthy(endpoint, {"10.0.0.1"}), nullptr);
+  auto ten = decidePlan(endpoint, onlyHealthy(endpoint, {}), nullptr);
+  EXPECT_EQ(nine->mode, PlanMode::kPanic);
+  EXPECT_EQ(ten->mode, PlanMode::kPanic);
+  EXPECT_EQ(ten->addresses, all(endpoint));
+  EXPECT_EQ(ten->reason, "10 of 10 down, above the panic threshold: ignoring health, serving all");
+}
+
 TEST(DecidePlanTest, TheFloorKeepsPublishedUnhealthyBackendsFirst) {
   EndpointConfig endpoint = tenBackends();
   endpoint.policy.min_healthy = 3;

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -274,6 +275,9 @@ std::optional<Status> parseIntOption(std::string_view key,
     if (!number || *number < 0) {
       return makeError(Errc::kParse, "expected a non-negative integer for " + std::string(key));
     }
+    if (key != "seed" && option.field64 == nullptr && *number > 2147483647) {
+      return makeError(Errc::kParse, fmt::format("{} is out of range", key));
+    }
     if (key == "seed") {
       options.seed = static_cast<std::uint64_t>(*number);
     } else if (key == "ttl") {
@@ -317,28 +321,76 @@ Status parseHeaderLine(const std::vector<std::string_view>& words, WorldOptions&
 
 // Bounds on the sizes a schedule may ask for, so a hand-edited file cannot build a world the
 // simulator was never meant to run (hand plans encode backends as a 63-bit mask).
-Status checkSizes(const WorldOptions& o) {
+// `lines` maps a header option to the line that set it, so that errors can name it.
+Status checkSizes(const WorldOptions& o,
+                  std::string_view source,
+                  const std::map<std::string, std::size_t, std::less<>>& lines) {
   const struct {
     std::string_view name;
     std::int64_t value;
     std::int64_t max;
     std::int64_t min;
-  } sizes[] = {{"planners", o.planners, 8, 1},   {"enactors", o.enactors, 16, 1},
-               {"endpoints", o.endpoints, 8, 1}, {"backends", o.backends, 60, 1},
-               {"clients", o.clients, 64, 0},    {"keep-plans", o.keep_plans, 1000, 0},
-               {"rise", o.rise, 100, 1},         {"fall", o.fall, 100, 1}};
+  } sizes[] = {{"planners", o.planners, 8, 1},
+               {"enactors", o.enactors, 16, 1},
+               {"endpoints", o.endpoints, 8, 1},
+               {"backends", o.backends, 60, 1},
+               {"clients", o.clients, 64, 0},
+               {"keep-plans", o.keep_plans, 1000, 1},
+               {"rise", o.rise, 100, 1},
+               {"fall", o.fall, 100, 1},
+               {"ttl", o.ttl_seconds, 2147483647, 0},
+               {"negative-ttl-ms", o.negative_ttl_ms, 86400000, 0},
+               {"recovery-bound-ms", o.recovery_bound_ms, 86400000, 1000}};
 
   for (const auto& size : sizes) {
     if (size.value < size.min || size.value > size.max) {
-      return makeError(Errc::kParse,
-                       fmt::format("{} must be from {} to {}", size.name, size.min, size.max));
+      const auto line = lines.find(size.name);
+      const std::string what =
+          fmt::format("{} must be from {} to {}", size.name, size.min, size.max);
+      return line == lines.end() ? makeError(Errc::kParse, fmt::format("{}: {}", source, what))
+                                 : lineError(source, line->second, what);
     }
   }
   const control::EndpointPolicy& policy = o.policy;
   const bool percent = policy.max_remove.unit == control::ChangeBudget::Unit::kPercent;
   if (policy.max_remove.value == 0 || (percent && policy.max_remove.value > 100) ||
       policy.panic_percent > 100 || policy.min_healthy > static_cast<std::uint32_t>(o.backends)) {
-    return makeError(Errc::kParse, "policy out of range");
+    const auto line = lines.find("policy");
+    return line == lines.end()
+               ? makeError(Errc::kParse, fmt::format("{}: policy out of range", source))
+               : lineError(source, line->second, "policy out of range");
+  }
+  return okStatus();
+}
+
+// Every step must name an actor, endpoint and backend that the options create, in time order:
+// a hand-edited step that the world would skip would silently change what is replayed.
+Status checkStep(const WorldOptions& o, const Step& step, std::int64_t previous_at) {
+  if (step.at_ms < previous_at) {
+    return makeError(Errc::kParse, "steps must be in time order");
+  }
+  const int count = step.actor.kind == ActorKind::kPlanner   ? o.planners
+                    : step.actor.kind == ActorKind::kEnactor ? o.enactors
+                    : step.actor.kind == ActorKind::kClient  ? o.clients
+                                                             : 0;
+  if (count > 0 && step.actor.index > count) {
+    return makeError(Errc::kParse,
+                     fmt::format("no actor {}: the schedule has {}", actorName(step.actor), count));
+  }
+  if (step.endpoint >= o.endpoints) {
+    return makeError(Errc::kParse, fmt::format("no endpoint e={}: the schedule has {}",
+                                               step.endpoint, o.endpoints));
+  }
+  if (!step.address.empty()) {
+    bool known = false;
+    for (int e = 0; e < o.endpoints && !known; ++e) {
+      for (int b = 1; b <= o.backends && !known; ++b) {
+        known = step.address == fmt::format("10.0.{}.{}", e, b);
+      }
+    }
+    if (!known) {
+      return makeError(Errc::kParse, "a=" + step.address + " is not a backend of the schedule");
+    }
   }
   return okStatus();
 }
@@ -494,6 +546,8 @@ std::string formatSchedule(const Schedule& schedule) {
 Result<Schedule> parseSchedule(std::string_view text, std::string_view source) {
   Schedule schedule;
   std::size_t number = 0;
+  std::map<std::string, std::size_t, std::less<>> header_lines;
+  std::vector<std::size_t> step_lines;
   while (!text.empty()) {
     const std::size_t newline = text.find('\n');
     std::string_view line = text.substr(0, newline);
@@ -512,10 +566,16 @@ Result<Schedule> parseSchedule(std::string_view text, std::string_view source) {
         return lineError(source, number, step.error().message);
       }
       schedule.steps.push_back(std::move(*step));
+      step_lines.push_back(number);
       continue;
     }
     if (!schedule.steps.empty()) {
       return lineError(source, number, "options must come before the first step");
+    }
+    if (!header_lines.emplace(std::string(words[0]), number).second) {
+      return lineError(source, number,
+                       fmt::format("option '{}' is given twice (first on line {})", words[0],
+                                   header_lines.find(words[0])->second));
     }
     if (auto status = parseHeaderLine(words, schedule.options); !status.ok()) {
       return lineError(source, number, status.error().message);
@@ -525,8 +585,15 @@ Result<Schedule> parseSchedule(std::string_view text, std::string_view source) {
     return makeError(Errc::kParse,
                      fmt::format("{}: schedule must end with a faults-stop step", source));
   }
-  if (auto status = checkSizes(schedule.options); !status.ok()) {
-    return makeError(Errc::kParse, "schedule options: " + status.error().message);
+  if (auto status = checkSizes(schedule.options, source, header_lines); !status.ok()) {
+    return status.error();
+  }
+  std::int64_t previous_at = 0;
+  for (std::size_t i = 0; i < schedule.steps.size(); ++i) {
+    if (auto status = checkStep(schedule.options, schedule.steps[i], previous_at); !status.ok()) {
+      return lineError(source, step_lines[i], status.error().message);
+    }
+    previous_at = schedule.steps[i].at_ms;
   }
   return schedule;
 }

@@ -55,6 +55,7 @@ TEST(ScheduleTest, AScheduleRoundTripsWithItsOptions) {
   schedule.options.seed = 99;
   schedule.options.enactors = 5;
   schedule.options.backends = 6;
+  schedule.options.endpoints = 2;  // the full step names e=1 and 10.0.1.3
   schedule.options.negative_ttl_ms = 12000;
   schedule.options.policy.max_remove = {control::ChangeBudget::Unit::kCount, 2};
   schedule.options.policy.over_budget = control::OverBudget::kHold;
@@ -64,7 +65,7 @@ TEST(ScheduleTest, AScheduleRoundTripsWithItsOptions) {
   Step stop{60000, ActorId{ActorKind::kSim, 0}, Action::kFaultsStop};
   stop.address = "10.0.0.2";
   stop.number = 2;
-  schedule.steps = {fullStep(), pause, stop};
+  schedule.steps = {pause, fullStep(), stop};
 
   auto parsed = parseSchedule(formatSchedule(schedule));
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
@@ -96,6 +97,40 @@ TEST(ScheduleTest, ErrorsNameTheLine) {
   EXPECT_FALSE(parseStep("@1.5 health probe").ok());  // exactly three decimals
   EXPECT_FALSE(parseStep("@1.500 health probe lag@x=1").ok());
   EXPECT_FALSE(parseStep("@1.500 health probe zz=1").ok());
+}
+
+// A hand-edited schedule that names something the world does not have, or asks for sizes it
+// was never meant to run, is refused with its line rather than silently replayed differently.
+TEST(ScheduleTest, StepsAndOptionsOutsideTheWorldAreRefusedWithTheirLine) {
+  const std::string header = "protocol naive\nseed 3\nenactors 3\nendpoints 1\nbackends 5\n";
+
+  const struct {
+    std::string text;
+    std::string message;
+  } cases[] = {
+      {header + "@1.000 enactor-9 check\n@2.000 sim faults-stop\n", "f:6: no actor enactor-9"},
+      {header + "@1.000 planner-1 plan e=7\n@2.000 sim faults-stop\n", "f:6: no endpoint e=7"},
+      {header + "@1.000 health set-health a=10.9.9.9 up=1\n@2.000 sim faults-stop\n",
+       "f:6: a=10.9.9.9 is not a backend"},
+      {header + "@3.000 health probe\n@2.000 sim faults-stop\n", "f:7: steps must be in time"},
+      {header + "seed 4\n@2.000 sim faults-stop\n", "f:6: option 'seed' is given twice"},
+      {header + "keep-plans 0\n@2.000 sim faults-stop\n", "f:6: keep-plans must be from 1"},
+      {header + "ttl 99999999999\n@2.000 sim faults-stop\n", "f:6: ttl is out of range"},
+      {header + "recovery-bound-ms 99999999999999\n@2.000 sim faults-stop\n",
+       "f:6: recovery-bound-ms must be from 1000 to 86400000"},
+      {header + "clients 65\n@2.000 sim faults-stop\n", "f:6: clients must be from 0 to 64"},
+  };
+
+  for (const auto& c : cases) {
+    auto parsed = parseSchedule(c.text, "f");
+    ASSERT_FALSE(parsed.ok()) << c.text;
+    EXPECT_EQ(parsed.error().message.rfind(c.message, 0), 0U) << parsed.error().message;
+  }
+  auto good = parseSchedule(header +
+                                "@1.000 health set-health a=10.0.0.5 up=0\n"
+                                "@1.000 enactor-3 check\n@2.000 sim faults-stop\n",
+                            "f");
+  EXPECT_TRUE(good.ok()) << good.error().message;
 }
 
 }  // namespace
