@@ -1,48 +1,31 @@
 #!/usr/bin/env bash
-# Cache-hit QPS of `holdfast resolver` against Unbound and dnsdist: one upstream (knotd), one
-# query set, one machine, one run of dnsperf each, reported with ratios. Not a test.
+# Cache-hit benchmark of `holdfast resolver` against Unbound and dnsdist: one upstream (knotd),
+# one query set of names that are all in the cache after a warm-up pass, one resolver at a
+# time, pinned to one core with dnsperf on the other. Reports QPS, lost queries, resolver CPU
+# time per answered query and latency percentiles (see bench/lib.sh). Not a test.
 #
 #   scripts/in-netns bench/resolver/cache_hit.sh [holdfast-binary]
 #
-# Runs only on loopback inside its own network namespace (scripts/in-netns), every process it
-# starts is stopped by PID, and every load is bounded (dnsperf -l and -Q). Needs the Debian
-# packages knot, dnsperf, unbound and dnsdist; the peers' outbound habits are off (no root
-# hints: both only forward; dnsdist security polling off; no control sockets or web servers).
+# Runs only on loopback inside its own network namespace, every process it starts is stopped
+# by PID, and every load is bounded (dnsperf -l and -Q). The peers' outbound habits are off: no
+# root hints (all three only forward to the local knotd), dnsdist security polling off, no
+# control sockets or web servers. Environment: BENCH_THREADS (resolver threads for each peer
+# alike, default 1), BENCH_RESOLVERS (default "holdfast unbound dnsdist"), and bench/lib.sh's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 
-holdfast=${1:-build/release/src/cli/holdfast}
-seconds=${BENCH_SECONDS:-10}        # length of each measured run
-max_qps=${BENCH_MAX_QPS:-500000}    # dnsperf -Q: a ceiling, so the load is always bounded
-clients=${BENCH_CLIENTS:-4}         # dnsperf -c
-threads=${BENCH_THREADS:-2}         # server threads for each peer alike
+holdfast=$(realpath "${1:-build/release/src/cli/holdfast}")
+threads=${BENCH_THREADS:-1}
+resolvers=${BENCH_RESOLVERS:-"holdfast unbound dnsdist"}
 names=1000
+port=5401
 
-for tool in knotd dnsperf unbound dnsdist; do
-  if ! command -v "$tool" >/dev/null && [ ! -x "/usr/sbin/$tool" ]; then
-    echo "cache_hit: $tool is missing (apt-get install knot dnsperf unbound dnsdist)" >&2
-    exit 2
-  fi
-done
-if ip route show default 2>/dev/null | grep -q .; then
-  echo "cache_hit: run inside scripts/in-netns (a default route exists here)" >&2
-  exit 2
-fi
+bench_require knotd dnsperf unbound dnsdist kdig taskset
+work=$bench_work
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# The upstream: knotd serving $names names.
+# The upstream: knotd serving $names names, on the server core too (it is idle once the cache
+# is warm).
 {
   echo '$ORIGIN bench.test.'
   echo '$TTL 3600'
@@ -52,10 +35,11 @@ trap cleanup EXIT
   for i in $(seq 0 $((names - 1))); do
     echo "h$i IN A 10.0.$((i / 256)).$((i % 256))"
   done
-} > "$work/bench.test.zone"
-cat > "$work/knot.conf" <<CONF
+} >"$work/bench.test.zone"
+mkdir -p "$work/knotdb" "$work/knotrun"
+cat >"$work/knot.conf" <<CONF
 server:
-    rundir: "$work"
+    rundir: "$work/knotrun"
     listen: 127.0.0.5@5300
 database:
     storage: "$work/knotdb"
@@ -63,31 +47,34 @@ template:
   - id: default
     storage: "$work"
     file: "%s.zone"
+    zonefile-sync: -1
+    journal-content: none
 zone:
   - domain: bench.test
 log:
   - target: stderr
     any: error
 CONF
-/usr/sbin/knotd -c "$work/knot.conf" 2>"$work/knot.log" &
-pids+=($!)
+start_bg "$work/knot.log" /usr/sbin/knotd -c "$work/knot.conf"
+wait_answer 5300 bench.test SOA 30 127.0.0.5 >/dev/null
 
-# holdfast.
-cat > "$work/holdfast.yaml" <<CONF
+start_holdfast() {
+  cat >"$work/holdfast.yaml" <<CONF
 log: {level: warn, format: json}
 resolver:
-  listen: ["127.0.0.1:5401"]
+  listen: ["127.0.0.1:$port"]
   threads: $threads
   upstreams: ["127.0.0.5:5300"]
 CONF
-"$holdfast" resolver --config "$work/holdfast.yaml" 2>"$work/holdfast.log" &
-pids+=($!)
+  start_bg "$work/holdfast.log" "$holdfast" resolver --config "$work/holdfast.yaml"
+}
 
-# Unbound: forward-only, no validation, no root hints, no control, no chroot, no privileges drop.
-cat > "$work/unbound.conf" <<CONF
+# Unbound: forward-only, no validation, no root hints, no control, no chroot, no privilege drop.
+start_unbound() {
+  cat >"$work/unbound.conf" <<CONF
 server:
-  interface: 127.0.0.1@5402
-  port: 5402
+  interface: 127.0.0.1@$port
+  port: $port
   num-threads: $threads
   do-daemonize: no
   chroot: ""
@@ -103,43 +90,48 @@ server:
   msg-cache-size: 64m
   rrset-cache-size: 64m
   so-reuseport: yes
+  # Unbound answers the special-use name test. itself (NXDOMAIN) unless told otherwise.
+  local-zone: "test." nodefault
 forward-zone:
   name: "."
   forward-addr: 127.0.0.5@5300
 remote-control:
   control-enable: no
 CONF
-unbound -d -c "$work/unbound.conf" 2>"$work/unbound.log" &
-pids+=($!)
+  start_bg "$work/unbound.log" unbound -d -c "$work/unbound.conf"
+}
 
 # dnsdist: one backend, a packet cache, no security polling, no console or web server.
-cat > "$work/dnsdist.conf" <<CONF
+start_dnsdist() {
+  cat >"$work/dnsdist.conf" <<CONF
 setSecurityPollSuffix("")
-setLocal("127.0.0.1:5403", {reusePort=true})
-for i = 2, $threads do addLocal("127.0.0.1:5403", {reusePort=true}) end
+setLocal("127.0.0.1:$port", {reusePort=true})
+for i = 2, $threads do addLocal("127.0.0.1:$port", {reusePort=true}) end
 newServer({address="127.0.0.5:5300", healthCheckMode="up"})
 pc = newPacketCache(100000)
 getPool(""):setCache(pc)
 CONF
-dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" >"$work/dnsdist.log" 2>&1 &
-pids+=($!)
+  start_bg "$work/dnsdist.log" dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf"
+}
 
 for i in $(seq 0 $((names - 1))); do
   echo "h$i.bench.test A"
-done > "$work/queries"
+done >"$work/queries"
 
-sleep 2
-declare -A qps
-for peer in holdfast:5401 unbound:5402 dnsdist:5403; do
-  name=${peer%%:*}
-  port=${peer##*:}
-  # Warm the cache, then measure.
-  dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -n 2 -c 1 >/dev/null 2>&1 || true
-  out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -l "$seconds" -c "$clients" \
-        -Q "$max_qps" 2>&1)
-  qps[$name]=$(echo "$out" | awk '/Queries per second/ {print $4}')
-  lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
-  echo "$name: ${qps[$name]} queries/s (lost $lost)"
+echo "# resolver: threads $threads, resolver pinned to core $BENCH_SERVER_CPU," \
+  "dnsperf to core $BENCH_LOAD_CPU, ${BENCH_SECONDS}s per run" >&2
+for resolver in $resolvers; do
+  "start_$resolver"
+  pid=$bg_pid
+  if ! WAIT_RECURSE=1 wait_answer "$port" h0.bench.test A 30 >/dev/null; then
+    echo "bench: $resolver does not answer; its log:" >&2
+    cat "$work/$resolver.log" >&2 || true
+    exit 1
+  fi
+  # Warm the cache: every name twice, then measure.
+  taskset -c "$BENCH_LOAD_CPU" dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -n 2 -c 1 \
+    -Q 20000 >/dev/null 2>&1 || true
+  measure_udp resolver-cache-hit "$resolver" "$pid" "$port" "$work/queries" "$threads"
+  stop_bg "$pid"
+  sleep 0.5
 done
-awk -v h="${qps[holdfast]}" -v u="${qps[unbound]}" -v d="${qps[dnsdist]}" 'BEGIN {
-  printf "holdfast/unbound: %.2f\nholdfast/dnsdist: %.2f\n", h / u, h / d }'

@@ -20,6 +20,8 @@ inline constexpr int kExitRuntime = 1;  // failed while running (store, sockets)
 inline constexpr int kExitConfig = 2;   // configuration or zone file rejected; nothing changed
 // sim: some schedule broke a safety or liveness property.
 inline constexpr int kExitViolations = 3;
+// reload: no running `holdfast up` for that configuration's data_dir.
+inline constexpr int kExitNotRunning = 3;
 
 // `holdfast up`: loads and checks everything, opens the store, serves DNS and runs the control
 // plane until SIGINT or SIGTERM. Returns the process exit status.
@@ -28,6 +30,21 @@ inline constexpr int kExitViolations = 3;
 // `holdfast check-config`: loads the configuration and every zone file and reports the first
 // error, touching nothing on disk.
 [[nodiscard]] int runCheckConfig(const std::string& config_path);
+
+// Command line of `holdfast reload`.
+struct ReloadFlags {
+  std::string config_path;      // the configuration the running `holdfast up` was started with
+  double timeout_seconds = 30;  // how long to wait for the outcome
+};
+
+// Adds the `reload` subcommand to `app`, filling `flags` when it is parsed.
+CLI::App* addReloadCommand(CLI::App& app, ReloadFlags& flags);
+
+// `holdfast reload`: finds the `holdfast up` of the configuration's data_dir (its pid file),
+// sends it SIGHUP and waits for the reload status it writes. Returns kExitOk when it reloaded,
+// kExitRuntime when the reload failed (the old data is still served; the error is printed),
+// kExitConfig for a usage or configuration error, kExitNotRunning when no server runs.
+[[nodiscard]] int runReload(const ReloadFlags& flags);
 
 // Command line of `holdfast serve`.
 struct ServeOptions {
@@ -57,7 +74,9 @@ struct ResolverFlags {
   std::vector<std::string> allow;      // client networks; default loopback only
   std::size_t threads = 0;             // 0: the file's or the default
   bool no_serve_stale = false;
-  std::string log_level;  // empty: the file's or info
+  std::string log_level;              // empty: the file's or info
+  std::string metrics;                // address:port of /metrics; empty: the file's or off
+  std::vector<std::string> webhooks;  // alert URLs; replace the file's when given
 };
 
 // Adds the `resolver` subcommand to `app`, filling `flags` when it is parsed.
@@ -113,6 +132,43 @@ OpsCommands addOpsCommands(CLI::App& app, OpsFlags& flags);
 // Runs whichever operator command was parsed, on the SQLite store of the configuration: a
 // running `holdfast up` sees the change at once. Returns the process exit status.
 [[nodiscard]] int runOps(const OpsCommands& commands, const OpsFlags& flags);
+
+// Command line of the admin API clients: status and endpoints.
+struct AdminFlags {
+  bool json = false;                       // print the API's JSON instead of tables
+  std::string config_path;                 // configuration of `holdfast up`, for its data_dir
+  std::string data_dir = "holdfast-data";  // where `holdfast up` wrote admin.json
+  std::string address;                     // overrides admin.json's address
+  std::string token_file;                  // overrides admin.json's token file
+};
+
+struct AdminCommands {
+  CLI::App* status = nullptr;
+  CLI::App* endpoints = nullptr;
+};
+
+// Adds `status` and `endpoints` to `app`, filling `flags`.
+AdminCommands addAdminCommands(CLI::App& app, AdminFlags& flags);
+
+// Asks the admin API of a running `holdfast up` and prints a table (or JSON). Exit status:
+// kExitOk; kExitRuntime when the API answers with an error; kExitConfig for a bad command line,
+// configuration or token file; kExitNotRunning when no running `holdfast up` is found or
+// reachable.
+[[nodiscard]] int runAdmin(const AdminCommands& commands, const AdminFlags& flags);
+
+// Command line of `holdfast probe`.
+struct ProbeFlags {
+  std::string config_path;
+  std::uint64_t rounds = 0;  // 0: until SIGINT or SIGTERM
+};
+
+// Adds the `probe` subcommand to `app`, filling `flags` when it is parsed.
+CLI::App* addProbeCommand(CLI::App& app, ProbeFlags& flags);
+
+// `holdfast probe`: one round of every check × resolver per interval until stopped; alerts go to
+// the log and the configured webhooks. Exit status: kExitOk when stopped, kExitConfig for a bad
+// command line or configuration.
+[[nodiscard]] int runProbe(const ProbeFlags& flags);
 
 // Adds the `sim` subcommand to `app`, filling `flags` when it is parsed.
 CLI::App* addSimCommand(CLI::App& app, SimFlags& flags);

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
       "check-config", "load and check a configuration and its zone files; change nothing");
   check->add_option("-c,--config", check_path, "configuration file (YAML)")->required();
 
+  holdfast::cli::ReloadFlags reload_flags;
+  CLI::App* reload = holdfast::cli::addReloadCommand(app, reload_flags);
+
   holdfast::cli::ServeOptions serve_options;
   CLI::App* serve = holdfast::cli::addServeCommand(app, serve_options);
 
@@ -32,6 +35,12 @@ int main(int argc, char** argv) {
 
   holdfast::cli::OpsFlags ops_flags;
   const holdfast::cli::OpsCommands ops = holdfast::cli::addOpsCommands(app, ops_flags);
+
+  holdfast::cli::AdminFlags admin_flags;
+  const holdfast::cli::AdminCommands admin = holdfast::cli::addAdminCommands(app, admin_flags);
+
+  holdfast::cli::ProbeFlags probe_flags;
+  CLI::App* probe = holdfast::cli::addProbeCommand(app, probe_flags);
 
   CLI::App* version = app.add_subcommand("version", "print the version");
 
@@ -49,6 +58,9 @@ int main(int argc, char** argv) {
     if (*check) {
       return holdfast::cli::runCheckConfig(check_path);
     }
+    if (*reload) {
+      return holdfast::cli::runReload(reload_flags);
+    }
     if (*serve) {
       return holdfast::cli::runServe(serve_options);
     }
@@ -60,6 +72,12 @@ int main(int argc, char** argv) {
     }
     if (*ops.pause || *ops.resume || *ops.plan || *ops.apply || *ops.history) {
       return holdfast::cli::runOps(ops, ops_flags);
+    }
+    if (*admin.status || *admin.endpoints) {
+      return holdfast::cli::runAdmin(admin, admin_flags);
+    }
+    if (*probe) {
+      return holdfast::cli::runProbe(probe_flags);
     }
     if (*version) {
       std::puts(holdfast::cli::kVersion);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/run_files.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "config/config.h"
@@ -176,7 +177,25 @@ int runPause(const OpsFlags& flags, bool pause) {
     endpoint_name = (*endpoint)->name;
   }
   const std::string scope = endpoint_name.empty() ? std::string("every endpoint") : endpoint_name;
+  // The store is found from the working directory: say so when no server uses it right now.
+  if (!findRunningUp(opened->config.data_dir).ok()) {
+    std::fprintf(stderr,
+                 "note: no running `holdfast up` uses %s (is this the directory it runs in?); "
+                 "the change applies to the store there all the same\n",
+                 opened->config.data_dir.string().c_str());
+  }
+  auto before = control::readPause(*opened->store, endpoint_name);
+  if (!before.ok()) {
+    return fail(kExitRuntime, before.error().message);
+  }
+  const std::optional<control::PauseRecord>& same_scope =
+      endpoint_name.empty() ? before->global : before->endpoint;
   if (pause) {
+    if (same_scope) {
+      std::printf("already paused by %s at %s: %s; the new reason replaces it\n",
+                  same_scope->by.c_str(), formatTime(same_scope->at_ms).c_str(),
+                  same_scope->reason.c_str());
+    }
     const control::PauseRecord record{who(), nowMs(), flags.reason};
     if (auto s = control::pauseAutomation(*opened->store, endpoint_name, record); !s.ok()) {
       return fail(kExitRuntime, s.error().message);
@@ -198,6 +217,13 @@ int runPause(const OpsFlags& flags, bool pause) {
         {{"endpoint.name", endpoint_name.empty() ? "*" : endpoint_name}, {"pause.by", who()}});
   }
   std::printf("%s %s\n", *resumed ? "resumed" : "was not paused:", scope.c_str());
+  if (!endpoint_name.empty() && before->global) {
+    std::printf(
+        "note: every endpoint is still paused by %s at %s: %s (`holdfast resume` with "
+        "no endpoint lifts it)\n",
+        before->global->by.c_str(), formatTime(before->global->at_ms).c_str(),
+        before->global->reason.c_str());
+  }
   return kExitOk;
 }
 
@@ -354,7 +380,8 @@ OpsCommands addOpsCommands(CLI::App& app, OpsFlags& flags) {
       app.add_subcommand("history", "the audit journal of an endpoint: who, when, what, why"),
       flags);
   commands.history->add_option("endpoint", flags.endpoint, "endpoint")->required();
-  commands.history->add_option("-n,--limit", flags.limit, "only the last N entries");
+  commands.history->add_option("-n,--limit", flags.limit, "only the last N entries")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   return commands;
 }
 

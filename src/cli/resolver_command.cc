@@ -10,9 +10,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "admin/http_listener.h"
+#include "admin/metrics.h"
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "config/config.h"
+#include "probe/webhook.h"
+#include "resolver/alert_monitor.h"
+#include "resolver/resolver_metrics.h"
 #include "resolver/resolver_service.h"
 
 namespace holdfast::cli {
@@ -67,6 +73,20 @@ Result<Loaded> loadOptions(const ResolverFlags& flags) {
   }
   if (flags.no_serve_stale) {
     loaded.options.forwarder.stale.enabled = false;
+  }
+  if (!flags.metrics.empty()) {
+    if (auto parsed = admin::parseHostPort(flags.metrics); !parsed.ok()) {
+      return makeError(Errc::kConfig, "--metrics: " + parsed.error().message);
+    }
+    loaded.options.ops.metrics_listen = flags.metrics;
+  }
+  if (!flags.webhooks.empty()) {
+    for (const std::string& url : flags.webhooks) {
+      if (auto parsed = probe::parseWebhookUrl(url); !parsed.ok()) {
+        return makeError(Errc::kConfig, "--webhook: " + parsed.error().message);
+      }
+    }
+    loaded.options.ops.webhooks = flags.webhooks;
   }
   if (!flags.log_level.empty()) {
     auto level = log::parseLevel(flags.log_level);
@@ -124,6 +144,74 @@ void logSummary(const resolver::ResolverService& service) {
                 {{"cache.bytes", cache.bytes}, {"cache.entries", cache.entries}});
 }
 
+// Metrics, the HTTP listener and webhook alerts around a running service; all optional.
+struct Operations {
+  admin::MetricsRegistry metrics;
+  std::unique_ptr<admin::HttpListener> http;
+  std::unique_ptr<probe::WebhookSender> sender;
+  std::unique_ptr<probe::AlertTracker> tracker;
+  std::unique_ptr<resolver::AlertLoop> loop;
+
+  void stop() {
+    if (loop) {
+      loop->stop();
+    }
+    if (sender) {
+      sender->stop();
+    }
+    if (http) {
+      http->stop();
+    }
+    metrics.clearCollectors();
+  }
+};
+
+Status startOperations(const resolver::ResolverOpsOptions& ops,
+                       resolver::ResolverService& service,
+                       Operations& out) {
+  if (!ops.metrics_listen.empty()) {
+    out.metrics.addCollector([&service] {
+      return resolver::collectResolverMetrics(service.stats(), service.cacheStats(),
+                                              service.upstreamStatus());
+    });
+    admin::HttpListenerOptions options;
+    options.listen = ops.metrics_listen;
+    options.component = "resolver.admin";
+    options.metrics = &out.metrics;
+    options.ready = [&service] { return service.ready(); };
+    auto http = admin::HttpListener::start(std::move(options));
+    if (!http.ok()) {
+      return http.error();
+    }
+    out.http = std::move(*http);
+  }
+  if (!ops.webhooks.empty()) {
+    probe::WebhookOptions options;
+    options.source = "holdfast-resolver";
+    for (const std::string& text : ops.webhooks) {
+      auto url = probe::parseWebhookUrl(text);
+      if (!url.ok()) {
+        return url.error();
+      }
+      options.urls.push_back(*url);
+    }
+    out.sender = std::make_unique<probe::WebhookSender>(std::move(options));
+    out.tracker = std::make_unique<probe::AlertTracker>(out.sender.get());
+    auto monitor = std::make_shared<resolver::AlertMonitor>(ops.alert_resolve_after);
+    out.loop = std::make_unique<resolver::AlertLoop>(
+        [&service, monitor] {
+          return monitor->evaluate(SystemClock::instance().now(), service.stats(),
+                                   service.upstreamStatus());
+        },
+        [tracker = out.tracker.get()](const resolver::AlertCondition& c) {
+          tracker->update(c.name, c.subject, c.active, c.summary);
+        },
+        resolver::kAlertCheckInterval);
+    logger().info("webhook alerts", {{"webhook.count", ops.webhooks.size()}});
+  }
+  return okStatus();
+}
+
 }  // namespace
 
 CLI::App* addResolverCommand(CLI::App& app, ResolverFlags& flags) {
@@ -141,6 +229,10 @@ CLI::App* addResolverCommand(CLI::App& app, ResolverFlags& flags) {
   cmd->add_flag("--no-serve-stale", flags.no_serve_stale,
                 "answer SERVFAIL instead of expired data when upstreams fail");
   cmd->add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off");
+  cmd->add_option("--metrics", flags.metrics,
+                  "address:port for HTTP /metrics, /healthz and /readyz (port 0 picks one)");
+  cmd->add_option("--webhook", flags.webhooks,
+                  "http:// URL that receives alerts as JSON POSTs (repeatable)");
   return cmd;
 }
 
@@ -167,6 +259,14 @@ int runResolver(const ResolverFlags& flags) {
                                         {"upstream.tcp_only", upstream.tcp_only}});
   }
 
+  Operations ops;
+  if (auto s = startOperations(loaded->options.ops, **service, ops); !s.ok()) {
+    std::fprintf(stderr, "holdfast: %s\n", s.error().message.c_str());
+    ops.stop();
+    (*service)->stop();
+    return s.error().code == Errc::kConfig ? kExitConfig : kExitRuntime;
+  }
+
   while (true) {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -177,6 +277,7 @@ int runResolver(const ResolverFlags& flags) {
     logger().info("stopping", {{"signal", signal}});
     break;
   }
+  ops.stop();
   (*service)->stop();
   logSummary(**service);
   return kExitOk;

@@ -83,14 +83,16 @@ Status trialSnapshot(const Loaded& loaded) {
 
 }  // namespace
 
-Result<Loaded> loadAndCheck(const std::string& config_path) {
+Result<Loaded> loadAndCheck(const std::string& config_path, LogSetup log_setup) {
   auto config = config::loadConfig(config_path);
   if (!config.ok()) {
     return config.error();
   }
   Loaded loaded{std::move(config).value(), {}};
-  // From here on, messages (zone loader warnings too) use the configured level and format.
-  log::configure(loaded.config.log_level, loaded.config.log_format);
+  if (log_setup == LogSetup::kConfigure) {
+    // From here on, messages (zone loader warnings too) use the configured level and format.
+    log::configure(loaded.config.log_level, loaded.config.log_format);
+  }
 
   for (const config::ZoneConfig& zone : loaded.config.zones) {
     auto origin = dns::Name::fromText(zone.name);

@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -12,7 +14,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/run_files.h"
 #include "cli/startup.h"
+#include "cli/up_admin.h"
+#include "cli/up_reload.h"
 #include "common/log.h"
 #include "control/control_plane.h"
 #include "server/publisher.h"
@@ -55,7 +60,7 @@ Result<std::unique_ptr<store::Store>> openStore(const config::Config& config) {
 }
 
 // Blocks SIGINT, SIGTERM and SIGHUP in this thread and every thread started after it, so that
-// only waitForStopSignal() sees them.
+// only serveUntilStopped() sees them.
 sigset_t blockSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -66,17 +71,47 @@ sigset_t blockSignals() {
   return set;
 }
 
-// Waits for SIGINT or SIGTERM. SIGHUP (sent by habit, or by logrotate) must not kill the
-// server, so it is logged and otherwise ignored.
-int waitForStopSignal(const sigset_t& set) {
+std::int64_t nowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Reloads and records the outcome in data_dir for `holdfast reload`. A failure keeps serving
+// the old data; the error names file, line and field.
+void reloadAndRecord(UpState& state, std::uint64_t generation) {
+  logger().info("reloading", {{"config.file", state.config_path}});
+  const Status reloaded = reloadUp(state);
+  if (reloaded.ok()) {
+    publishAdminView(state.config);
+  }
+  ReloadStatus status{generation, reloaded.ok(), nowUnixMs(), ""};
+  if (!reloaded.ok()) {
+    status.error = reloaded.error().message;
+    logger().error("reload failed; still serving the previous configuration and zones",
+                   {{"error.code", errcName(reloaded.error().code)},
+                    {"error.message", reloaded.error().message}});
+  }
+  if (auto s = writeReloadStatus(state.config.data_dir, status); !s.ok()) {
+    logger().warn("reload status not written", {{"error.message", s.error().message}});
+  }
+}
+
+// Waits for SIGINT or SIGTERM; SIGHUP reloads (one at a time, on this thread).
+int serveUntilStopped(const sigset_t& set, UpState& state) {
+  std::uint64_t generation = 0;
+  if (auto previous = readReloadStatus(state.config.data_dir); previous.ok() && *previous) {
+    // Generations keep rising across restarts, so `holdfast reload` never mistakes an old
+    // status for the answer to its signal.
+    generation = (*previous)->generation;
+  }
   for (;;) {
     int signal = 0;
     sigwait(&set, &signal);
     if (signal != SIGHUP) {
       return signal;
     }
-    // Limitation: `up` does not reload; configuration and zone changes need a restart.
-    logger().warn("SIGHUP ignored: up does not reload; restart it to apply changes");
+    reloadAndRecord(state, ++generation);
   }
 }
 
@@ -143,11 +178,12 @@ int runUp(const std::string& config_path) {
 
   // The last published state is served from the first answer on (no waiting for health
   // checks): queries that arrive before it is loaded get no answer and are retried.
-  std::set<std::string> endpoint_names;
-  for (const control::EndpointConfig& e : config.endpoints) {
-    endpoint_names.insert(e.name);
-  }
-  server::Publisher publisher(**store, std::move(loaded->zones), std::move(endpoint_names), holder);
+  UpState state;
+  state.config_path = config_path;
+  state.config = loaded->config;
+  state.store = store->get();
+  server::Publisher publisher(**store, sourcesOf(*loaded), holder);
+  state.publisher = &publisher;
   if (auto first = publisher.publishOnce(); !first.ok()) {
     return fail(kExitRuntime, first.error());
   }
@@ -161,20 +197,36 @@ int runUp(const std::string& config_path) {
                   {{"listen.address", address}, {"listen.transport", "udp+tcp"}});
   }
 
-  control::ControlPlane control(**store, config.endpoints, config.control);
-  if (auto s = control.start(); !s.ok()) {
+  state.control =
+      std::make_unique<control::ControlPlane>(**store, config.endpoints, config.control);
+  if (auto s = state.control->start(); !s.ok()) {
     (*server)->stop();
     return fail(kExitConfig, s.error());
   }
   publisher.start();
+  auto admin = startUpAdmin(config, **store);
+  if (!admin.ok()) {
+    state.control->stop();
+    publisher.stop();
+    (*server)->stop();
+    return fail(admin.error().code == Errc::kConfig ? kExitConfig : kExitRuntime, admin.error());
+  }
+  if (auto s = writePidFile(config.data_dir); !s.ok()) {
+    logger().warn("pid file not written; holdfast reload cannot find this process",
+                  {{"error.message", s.error().message}});
+  }
   logger().info("holdfast up",
                 {{"endpoint.count", config.endpoints.size()}, {"zone.count", config.zones.size()}});
 
-  const int signal = waitForStopSignal(signals);
+  const int signal = serveUntilStopped(signals, state);
   logger().info("stopping", {{"signal", signal}});
-  control.stop();
+  if (*admin) {
+    (*admin)->stop();
+  }
+  state.control->stop();
   publisher.stop();
   (*server)->stop();
+  removePidFile(state.config.data_dir);
   logger().info("stopped");
   return kExitOk;
 }

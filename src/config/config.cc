@@ -26,6 +26,13 @@ namespace {
 // Bound on worker threads: more than this only adds contention on a small machine.
 constexpr std::int64_t kMaxThreads = 256;
 
+// RFC 5001 leaves the NSID's length open; a long one would crowd small UDP answers, so it is
+// bounded as zone::SnapshotBuilder bounds it.
+constexpr std::size_t kMaxNsidOctets = 128;
+
+// A TXT character-string holds at most 255 octets (RFC 1035 section 3.3).
+constexpr std::size_t kMaxChaosTextOctets = 255;
+
 Status readLog(const Reader& r, const YAML::Node& node, Config& config) {
   if (auto s = r.checkKeys(node, "log", {"level", "format"}); !s.ok()) {
     return s;
@@ -57,8 +64,47 @@ Status readLog(const Reader& r, const YAML::Node& node, Config& config) {
   return okStatus();
 }
 
+// One optional text of server.nsid, server.identity or server.version, at most `max` octets.
+Status readIdentityText(const Reader& r,
+                        const YAML::Node& node,
+                        std::string_view field,
+                        std::size_t max,
+                        std::string& out) {
+  if (!node) {
+    return okStatus();
+  }
+  auto text = r.text(node, field);
+  if (!text.ok()) {
+    return text.error();
+  }
+  if (text->size() > max) {
+    return r.error(node, field,
+                   fmt::format("{} octets is longer than the {} allowed", text->size(), max));
+  }
+  out = *std::move(text);
+  return okStatus();
+}
+
+Status readIdentity(const Reader& r, const YAML::Node& node, ServerConfig& server) {
+  if (auto s = readIdentityText(r, node["nsid"], "server.nsid", kMaxNsidOctets, server.nsid);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = readIdentityText(r, node["identity"], "server.identity", kMaxChaosTextOctets,
+                                server.identity);
+      !s.ok()) {
+    return s;
+  }
+  return readIdentityText(r, node["version"], "server.version", kMaxChaosTextOctets,
+                          server.version);
+}
+
 Status readServer(const Reader& r, const YAML::Node& node, Config& config) {
-  if (auto s = r.checkKeys(node, "server", {"listen", "threads"}); !s.ok()) {
+  if (auto s = r.checkKeys(node, "server", {"listen", "threads", "nsid", "identity", "version"});
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = readIdentity(r, node, config.server); !s.ok()) {
     return s;
   }
   if (const YAML::Node listen = node["listen"]) {
@@ -206,9 +252,9 @@ Status readTop(const Reader& r,
                const YAML::Node& root,
                const std::filesystem::path& base_dir,
                Config& config) {
-  if (auto s = r.checkKeys(
-          root, "",
-          {"data_dir", "log", "server", "store", "zones", "control", "endpoints", "resolver"});
+  if (auto s = r.checkKeys(root, "",
+                           {"data_dir", "log", "server", "admin", "store", "zones", "control",
+                            "endpoints", "resolver"});
       !s.ok()) {
     return s;
   }
@@ -229,6 +275,11 @@ Status readTop(const Reader& r,
   }
   if (root["server"]) {
     if (auto s = readServer(r, root["server"], config); !s.ok()) {
+      return s;
+    }
+  }
+  if (root["admin"]) {
+    if (auto s = readAdmin(r, root["admin"], config); !s.ok()) {
       return s;
     }
   }

@@ -24,6 +24,19 @@ struct ZoneConfig {
 struct ServerConfig {
   std::vector<std::string> listen{"127.0.0.1:5300"};  // "address:port", "[v6]:port"
   std::size_t threads = 2;
+  // Who the server says it is; each is off when empty (zone::ServerIdentity).
+  std::string nsid;      // NSID option (RFC 5001), at most 128 octets; sent only when asked
+  std::string identity;  // CHAOS TXT id.server. and hostname.bind., at most 255 octets
+  std::string version;   // CHAOS TXT version.server. and version.bind., at most 255 octets
+};
+
+// The admin HTTP API of `holdfast up` (src/admin): /api/v1, the dashboard, /metrics, /healthz.
+struct AdminConfig {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:8053";  // "address:port", "[v6]:port"; port 0 picks one
+  // The bearer token, created (mode 0600) on first start; relative paths are relative to the
+  // working directory. Empty: data_dir/admin.token.
+  std::filesystem::path token_file;
 };
 
 struct StoreConfig {
@@ -36,6 +49,7 @@ struct Config {
   log::Level log_level = log::Level::kInfo;
   log::Format log_format = log::Format::kJson;
   ServerConfig server;
+  AdminConfig admin;
   StoreConfig store;
   std::vector<ZoneConfig> zones;
   control::ControlOptions control;

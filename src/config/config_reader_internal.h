@@ -140,4 +140,7 @@ struct Config;
                                 const std::string& field,
                                 control::EndpointPolicy& policy);
 
+// Reads the `admin:` mapping (src/config/admin_config.cc).
+[[nodiscard]] Status readAdmin(const Reader& r, const YAML::Node& node, Config& config);
+
 }  // namespace holdfast::config

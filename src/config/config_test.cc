@@ -96,6 +96,33 @@ TEST(ConfigTest, ErrorsNameLineAndField) {
               "test.yaml:2:12: server.threads: 99999999999999999999 is out of range");
 }
 
+TEST(ConfigTest, ServerIdentityIsOffByDefault) {
+  const auto config = parse("zones: []\n");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->server.nsid, "");
+  EXPECT_EQ(config->server.identity, "");
+  EXPECT_EQ(config->server.version, "");
+}
+
+TEST(ConfigTest, ReadsServerIdentity) {
+  const auto config =
+      parse("server:\n  nsid: ns-7\n  identity: auth-1.example\n  version: \"holdfast x\"\n");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->server.nsid, "ns-7");
+  EXPECT_EQ(config->server.identity, "auth-1.example");
+  EXPECT_EQ(config->server.version, "holdfast x");
+}
+
+TEST(ConfigTest, ServerIdentityErrorsNameLineAndField) {
+  expectError("server:\n  nsid: [a]\n", "test.yaml:2:9: server.nsid: expected a string");
+  expectError("server:\n  nsid: " + std::string(129, 'n') + "\n",
+              "test.yaml:2:9: server.nsid: 129 octets is longer than the 128 allowed");
+  expectError("server:\n  identity: " + std::string(256, 'i') + "\n",
+              "test.yaml:2:13: server.identity: 256 octets is longer than the 255 allowed");
+  expectError("server:\n  version: {a: b}\n", "test.yaml:2:12: server.version: expected a string");
+  expectError("server:\n  versoin: x\n", "test.yaml:2:3: server.versoin: unknown key");
+}
+
 TEST(ConfigTest, EndpointErrors) {
   const std::string zones = "zones:\n  - {name: example.test, file: z}\nendpoints:\n";
   const std::string check = "    check: {kind: tcp, port: 80}\n";

@@ -343,14 +343,17 @@ Status readNetwork(const Reader& r, const YAML::Node& node, resolver::ResolverOp
 }  // namespace
 
 Status readResolver(const Reader& r, const YAML::Node& node, resolver::ResolverOptions& o) {
-  if (auto s =
-          r.checkKeys(node, "resolver",
-                      {"listen", "threads", "allow", "upstreams", "client_deadline", "max_attempts",
-                       "cache", "serve_stale", "breaker", "retry_budget", "last_known_good"});
+  if (auto s = r.checkKeys(node, "resolver",
+                           {"listen", "threads", "allow", "upstreams", "client_deadline",
+                            "max_attempts", "cache", "serve_stale", "breaker", "retry_budget",
+                            "last_known_good", "metrics", "alerts", "probe"});
       !s.ok()) {
     return s;
   }
   if (auto s = readNetwork(r, node, o); !s.ok()) {
+    return s;
+  }
+  if (auto s = readResolverOps(r, node, o); !s.ok()) {
     return s;
   }
   if (auto s = readDuration(r, node["client_deadline"], "resolver.client_deadline",

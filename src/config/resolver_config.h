@@ -15,4 +15,9 @@ namespace holdfast::config {
                                   const YAML::Node& node,
                                   resolver::ResolverOptions& options);
 
+// Reads `metrics`, `alerts` and `probe` of the `resolver:` mapping (resolver_ops_config.cc).
+[[nodiscard]] Status readResolverOps(const Reader& r,
+                                     const YAML::Node& node,
+                                     resolver::ResolverOptions& options);
+
 }  // namespace holdfast::config

@@ -95,3 +95,55 @@ TEST(ResolverConfigTest, ErrorsNameFileLineAndField) {
 
 }  // namespace
 }  // namespace holdfast::config
+
+namespace holdfast::config {
+namespace {
+
+TEST(ResolverOpsConfigTest, OffByDefault) {
+  const auto config = parse("resolver:\n  upstreams: [127.0.0.1]\n");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config->resolver->ops.metrics_listen.empty());
+  EXPECT_TRUE(config->resolver->ops.webhooks.empty());
+  EXPECT_FALSE(config->resolver->active_probe.enabled());
+}
+
+TEST(ResolverOpsConfigTest, ReadsMetricsAlertsAndProbe) {
+  const auto config = parse(R"(resolver:
+  upstreams: [127.0.0.1]
+  metrics: {listen: "127.0.0.1:9153"}
+  alerts:
+    webhooks: ["http://127.0.0.1:9000/hook", "http://[::1]:9001/"]
+    resolve_after: 30s
+  probe: {interval: 5s, name: "health.example.", type: A}
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const resolver::ResolverOptions& r = *config->resolver;
+  EXPECT_EQ(r.ops.metrics_listen, "127.0.0.1:9153");
+  EXPECT_EQ(r.ops.webhooks.size(), 2u);
+  EXPECT_EQ(r.ops.alert_resolve_after, 30s);
+  EXPECT_EQ(r.active_probe.interval, 5s);
+  EXPECT_EQ(r.active_probe.name, "health.example.");
+  EXPECT_EQ(r.active_probe.qtype, 1);
+}
+
+TEST(ResolverOpsConfigTest, ErrorsNameFileLineAndField) {
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  metrics: {listen: \"localhost:9\"}\n",
+              "r.yaml:3:21: resolver.metrics.listen:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  metrics: {}\n",
+              "r.yaml:3:12: resolver.metrics.listen:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  alerts: {webhooks: [\"https://x/\"]}\n",
+              "r.yaml:3:23: resolver.alerts.webhooks[0]:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  alerts: {resolve_after: 10ms}\n",
+              "r.yaml:3:27: resolver.alerts.resolve_after:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  probe: {interval: 1ms}\n",
+              "r.yaml:3:21: resolver.probe.interval:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  probe: {interval: 1s, name: \"a..b\"}\n",
+              "r.yaml:3:31: resolver.probe.name:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  probe: {interval: 1s, type: MX}\n",
+              "r.yaml:3:31: resolver.probe.type:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  probe: {name: x}\n",
+              "r.yaml:3:10: resolver.probe.interval:");
+}
+
+}  // namespace
+}  // namespace holdfast::config

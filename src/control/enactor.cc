@@ -6,6 +6,7 @@
 #include "control/ip_address.h"
 #include "control/plan_lookup.h"
 #include "control/published_state.h"
+#include "control/status_board.h"
 #include "control/worker_internal.h"
 
 namespace holdfast::control {
@@ -114,6 +115,7 @@ Result<CommitOutcome> Enactor::commit(const Attempt& attempt) {
       attempt.published ? attempt.published->addresses.size() : 0);
   if (attempt.published && !attempt.approved && diff.removed.size() > allowed) {
     notice(attempt.endpoint, attempt.plan.generation, Notice::kHeld, diff.removed.size(), allowed);
+    StatusBoard::process().recordHeld(id_);
     return CommitOutcome::kHeld;
   }
 
@@ -143,6 +145,7 @@ Result<CommitOutcome> Enactor::commit(const Attempt& attempt) {
     return explainRefusal(attempt);
   }
   notice(attempt.endpoint, attempt.plan.generation, Notice::kNone, 0, 0);
+  StatusBoard::process().recordApplied(id_, attempt.endpoint, next.generation, entry.applied_at_ms);
   logger_.info("plan applied", {{"endpoint.name", attempt.endpoint},
                                 {"plan.generation", next.generation},
                                 {"enactor.id", id_},
@@ -260,6 +263,7 @@ CommitOutcome Enactor::explainRefusal(const Attempt& attempt) {
                   {{"endpoint.name", attempt.endpoint}, {"enactor.id", id_}});
     return CommitOutcome::kRefused;
   }
+  StatusBoard::process().recordStaleRefused(id_);
   logger_.warn("stale write refused", {{"endpoint.name", attempt.endpoint},
                                        {"plan.generation", attempt.plan.generation},
                                        {"enactor.id", id_}});
@@ -313,6 +317,8 @@ Status Enactor::runOnce() {
       }
     }
   }
+  StatusBoard::process().recordPass(id_, millisSinceEpoch(clock_),
+                                    first.ok() ? std::string() : first.error().message);
   return first;
 }
 

@@ -54,6 +54,16 @@ BreakerTransition CircuitBreaker::recordSuccess(Clock::TimePoint) noexcept {
   return BreakerTransition::kClosed;
 }
 
+BreakerTransition CircuitBreaker::recordActiveProbeSuccess() noexcept {
+  if (state_ == BreakerState::kClosed) {
+    return BreakerTransition::kNone;
+  }
+  state_ = BreakerState::kClosed;
+  failures_.clear();
+  probe_failures_ = 0;
+  return BreakerTransition::kClosed;
+}
+
 BreakerTransition CircuitBreaker::recordFailure(Clock::TimePoint now, Random& random) {
   switch (state_) {
     case BreakerState::kClosed: {

@@ -75,6 +75,11 @@ public:
 
   BreakerTransition recordFailure(Clock::TimePoint now, Random& random);
 
+  // An active health probe (sent on a timer, not for a client) got a good answer: an open or
+  // half-open breaker closes at once, so traffic returns before any client has to wait for the
+  // backoff probe.
+  BreakerTransition recordActiveProbeSuccess() noexcept;
+
   // The probe's query was dropped before a verdict: the next probe is due at once.
   void abandonProbe(Clock::TimePoint now) noexcept;
 

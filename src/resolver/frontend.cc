@@ -10,10 +10,13 @@ namespace holdfast::resolver {
 UdpFrontend::UdpFrontend(asio::ip::udp::socket socket, FrontendContext context)
     : socket_(std::move(socket)), context_(context), in_(kMaxMessageBytes), out_(kMaxMessageBytes) {
   make_responder_ = [this] {
-    return Responder([this, peer = peer_](std::span<const std::uint8_t> reply) {
-      asio::error_code ignored;  // a full socket buffer drops the answer; the client retries
-      socket_.send_to(asio::buffer(reply.data(), reply.size()), peer, 0, ignored);
-    });
+    return Responder(
+        [this, peer = peer_, received = received_](std::span<const std::uint8_t> reply) {
+          asio::error_code ignored;  // a full socket buffer drops the answer; the client retries
+          socket_.send_to(asio::buffer(reply.data(), reply.size()), peer, 0, ignored);
+          context_.stats.recordAnswer(ClientTransport::kUdp, reply,
+                                      std::chrono::steady_clock::now() - received);
+        });
   };
 }
 
@@ -34,12 +37,15 @@ void UdpFrontend::onReceive(const asio::error_code& ec, std::size_t length) {
     return;
   }
   if (!ec) {
+    received_ = std::chrono::steady_clock::now();
     const ClientContext client{ClientTransport::kUdp, context_.allow->allows(peer_.address())};
     const std::size_t n =
         context_.forwarder.handle(std::span(in_.data(), length), client, out_, make_responder_);
     if (n > 0) {
       asio::error_code ignored;
       socket_.send_to(asio::buffer(out_.data(), n), peer_, 0, ignored);
+      context_.stats.recordAnswer(ClientTransport::kUdp, std::span(out_.data(), n),
+                                  std::chrono::steady_clock::now() - received_);
     }
   } else {
     log_.debug("udp receive failed", {{"error.message", ec.message()}});
@@ -109,6 +115,7 @@ private:
   }
 
   void answer(std::size_t length) {
+    received_ = std::chrono::steady_clock::now();
     const ClientContext client{ClientTransport::kTcp, allowed_};
     bool pending = false;
     const std::size_t n = context_.forwarder.handle(
@@ -130,6 +137,8 @@ private:
   void write(std::size_t n) {
     reply_[0] = static_cast<std::uint8_t>(n >> 8);
     reply_[1] = static_cast<std::uint8_t>(n);
+    context_.stats.recordAnswer(ClientTransport::kTcp, std::span(reply_.data() + 2, n),
+                                std::chrono::steady_clock::now() - received_);
     asio::async_write(socket_, asio::buffer(reply_.data(), n + 2),
                       [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
                         if (!ec) {
@@ -147,6 +156,7 @@ private:
   std::vector<std::uint8_t> query_;
   std::vector<std::uint8_t> reply_;
   std::array<std::uint8_t, 2> length_{};
+  std::chrono::steady_clock::time_point received_{};
   bool allowed_ = false;
 };
 

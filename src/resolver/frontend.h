@@ -30,6 +30,7 @@ inline constexpr std::chrono::seconds kTcpClientIdleTimeout{10};
 struct FrontendContext {
   Forwarder& forwarder;
   std::shared_ptr<const AllowList>& allow;
+  ResolverStats& stats;  // answers and their latency are counted as they are sent
 };
 
 // Receives datagrams one at a time and answers them; answers that need upstreams are sent when
@@ -54,6 +55,7 @@ private:
   asio::ip::udp::socket socket_;
   FrontendContext context_;
   asio::ip::udp::endpoint peer_;
+  std::chrono::steady_clock::time_point received_{};  // of the datagram being handled
   std::vector<std::uint8_t> in_;
   std::vector<std::uint8_t> out_;
   std::function<Responder()> make_responder_;

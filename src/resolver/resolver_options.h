@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "resolver/active_prober.h"
+#include "resolver/alert_monitor.h"
 #include "resolver/allow_list.h"
 #include "resolver/settings.h"
 #include "resolver/upstream.h"
@@ -29,6 +31,15 @@ inline constexpr std::size_t kMaxCacheBytes = std::size_t{64} * 1024 * 1024 * 10
 inline constexpr std::size_t kDefaultResolverThreads = 2;
 inline constexpr std::size_t kMaxResolverThreads = 64;
 
+// Operations: metrics endpoint and webhook alerts (wired by the command line).
+// Limitation: fixed at start; a reload that changes them keeps the running ones (restart to
+// change them).
+struct ResolverOpsOptions {
+  std::string metrics_listen;         // empty: no metrics listener
+  std::vector<std::string> webhooks;  // http:// URLs; empty: no webhook alerts
+  std::chrono::milliseconds alert_resolve_after{kDefaultAlertResolveAfter};
+};
+
 struct ResolverOptions {
   // Fixed at start; a reload that changes them is refused for these fields (kept as they were).
   std::vector<std::string> listen{kDefaultListen};
@@ -41,6 +52,10 @@ struct ResolverOptions {
   PoolOptions pool;
   ForwarderSettings forwarder;
   std::vector<LkgRule> last_known_good;  // compiled into forwarder.last_known_good
+  ActiveProbeOptions active_probe;       // off by default
+
+  // Fixed at start.
+  ResolverOpsOptions ops;
 };
 
 }  // namespace holdfast::resolver

@@ -1,6 +1,7 @@
 // Starting, reloading and stopping the resolver.
 #include "resolver/resolver_service.h"
 
+#include <asio/post.hpp>
 #include <fmt/format.h>
 
 #include "resolver/resolver_worker.h"
@@ -27,6 +28,15 @@ Result<std::shared_ptr<const AllowList>> compileOptions(ResolverOptions& options
   }
   if (options.upstreams.size() > kMaxUpstreams) {
     return makeError(Errc::kConfig, fmt::format("at most {} upstreams", kMaxUpstreams));
+  }
+  if (options.active_probe.enabled()) {
+    if (options.active_probe.interval < kMinActiveProbeInterval ||
+        options.active_probe.interval > kMaxActiveProbeInterval) {
+      return makeError(Errc::kConfig, "probe interval out of range");
+    }
+    if (auto name = encodeName(options.active_probe.name); !name.ok()) {
+      return name.error();
+    }
   }
   auto lkg = LastKnownGood::compile(options.last_known_good);
   if (!lkg.ok()) {
@@ -90,6 +100,8 @@ Result<std::unique_ptr<ResolverService>> ResolverService::start(const ResolverOp
       return s.error();
     }
   }
+  service->running_flag_ = true;
+  service->applyProbes(options.active_probe);
   return service;
 }
 
@@ -108,6 +120,7 @@ Status ResolverService::reload(const ResolverOptions& given) {
       w->apply(settings, *allow);
     }
   }
+  applyProbes(options.active_probe);
   logger().info("resolver configuration applied", {{"upstream.count", options.upstreams.size()},
                                                    {"cache.max_bytes", options.cache_bytes}});
   if (options.listen != running_.listen || options.threads != running_.threads) {
@@ -117,15 +130,49 @@ Status ResolverService::reload(const ResolverOptions& given) {
   return okStatus();
 }
 
+// The prober lives on the first worker's loop: it shares that loop's timers and transport.
+void ResolverService::applyProbes(const ActiveProbeOptions& options) {
+  std::lock_guard lock(mutex_);
+  if (workers_.empty() ||
+      (options.interval == probe_options_.interval && options.name == probe_options_.name &&
+       options.qtype == probe_options_.qtype)) {
+    return;
+  }
+  probe_options_ = options;
+  ResolverWorker& worker = *workers_.front();
+  asio::post(worker.context(), [this, &worker, options] {
+    prober_.reset();
+    if (options.enabled()) {
+      prober_ = std::make_unique<ActiveProber>(
+          ActiveProberDeps{SystemClock::instance(), random_, worker.scheduler(), worker.transport(),
+                           pool_, stats_},
+          options);
+      prober_->start();
+    }
+  });
+  logger().info("active probes",
+                {{"probe.interval.ms", options.interval.count()}, {"probe.name", options.name}});
+}
+
 void ResolverService::stop() noexcept {
+  running_flag_ = false;
   std::vector<std::unique_ptr<ResolverWorker>> workers;
   {
     std::lock_guard lock(mutex_);
     workers.swap(workers_);
   }
+  if (!workers.empty()) {
+    // Runs before the loop's own shutdown handler, which is posted after it.
+    asio::post(workers.front()->context(), [this] {
+      if (prober_) {
+        prober_->stop();
+      }
+    });
+  }
   for (auto& w : workers) {
     w->stop();
   }
+  prober_.reset();  // the loops have ended; nothing else touches it
 }
 
 }  // namespace holdfast::resolver

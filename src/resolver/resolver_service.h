@@ -2,6 +2,7 @@
 // and forwarder, sharing one cache, one upstream pool and one set of counters.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <asio/ip/udp.hpp>
 
 #include "common/result.h"
+#include "resolver/active_prober.h"
 #include "resolver/cache.h"
 #include "resolver/random.h"
 #include "resolver/resolver_options.h"
@@ -51,6 +53,12 @@ public:
 
   [[nodiscard]] CacheStats cacheStats() const { return cache_.stats(); }
 
+  [[nodiscard]] std::vector<UpstreamStatus> upstreamStatus() const { return pool_.status(); }
+
+  // Whether the workers are running (between start and stop): the resolver answers every
+  // query then, from upstreams, the cache or stale data.
+  [[nodiscard]] bool ready() const noexcept { return running_flag_.load(); }
+
   // Stops and joins the workers. Idempotent.
   void stop() noexcept;
 
@@ -63,6 +71,12 @@ private:
   std::vector<asio::ip::udp::endpoint> endpoints_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<ResolverWorker>> workers_;  // guarded by mutex_ after start
+  // Runs on the first worker's loop and is touched only there (and after the loops ended).
+  std::unique_ptr<ActiveProber> prober_;
+  ActiveProbeOptions probe_options_;  // guarded by mutex_
+  std::atomic<bool> running_flag_{false};
+
+  void applyProbes(const ActiveProbeOptions& options);
 };
 
 // Compiles the parts of `options` that can fail: the allow list and the last-known-good

@@ -10,7 +10,8 @@ namespace holdfast::resolver {
 ResolverWorker::ResolverWorker(const WorkerShared& shared,
                                std::shared_ptr<const ForwarderSettings> settings,
                                std::shared_ptr<const AllowList> allow)
-    : work_(asio::make_work_guard(context_)),
+    : stats_(shared.stats),
+      work_(asio::make_work_guard(context_)),
       scheduler_(context_),
       transport_(context_),
       allow_(std::move(allow)) {
@@ -25,13 +26,13 @@ ResolverWorker::~ResolverWorker() {
 }
 
 void ResolverWorker::addUdp(asio::ip::udp::socket socket) {
-  udp_.push_back(
-      std::make_unique<UdpFrontend>(std::move(socket), FrontendContext{*forwarder_, allow_}));
+  udp_.push_back(std::make_unique<UdpFrontend>(std::move(socket),
+                                               FrontendContext{*forwarder_, allow_, stats_}));
 }
 
 void ResolverWorker::addTcp(asio::ip::tcp::acceptor acceptor) {
-  tcp_.push_back(
-      std::make_unique<TcpFrontend>(std::move(acceptor), FrontendContext{*forwarder_, allow_}));
+  tcp_.push_back(std::make_unique<TcpFrontend>(std::move(acceptor),
+                                               FrontendContext{*forwarder_, allow_, stats_}));
 }
 
 Status ResolverWorker::start() {

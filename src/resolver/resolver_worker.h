@@ -41,6 +41,11 @@ public:
 
   [[nodiscard]] asio::io_context& context() noexcept { return context_; }
 
+  // For work that runs on this worker's loop (active probes); use only on that loop.
+  [[nodiscard]] Scheduler& scheduler() noexcept { return scheduler_; }
+
+  [[nodiscard]] UpstreamTransport& transport() noexcept { return transport_; }
+
   // REQUIRES: not started; the sockets belong to context().
   void addUdp(asio::ip::udp::socket socket);
   void addTcp(asio::ip::tcp::acceptor acceptor);
@@ -55,6 +60,7 @@ public:
   void stop() noexcept;
 
 private:
+  ResolverStats& stats_;
   // Declared first so it is destroyed last, after every socket and timer made on it.
   asio::io_context context_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;

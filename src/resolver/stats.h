@@ -1,15 +1,49 @@
 // ResolverStats: the resolver's counters, shared by every worker thread.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "resolver/client_query.h"
+
 namespace holdfast::resolver {
 
-// One counter per event the operator may alert on. Relaxed atomics: totals need no ordering.
+// Query types counted one by one in the answer counters; every other type counts as "other".
+inline constexpr std::array<std::uint16_t, 14> kCountedQtypes{1,  2,  5,  6,  12, 15, 16,
+                                                              28, 33, 43, 48, 64, 65, 255};
+inline constexpr std::size_t kQtypeBuckets = kCountedQtypes.size() + 1;
+
+// Response codes counted one by one: the four-bit header RCODE (extended codes count by their
+// low four bits).
+inline constexpr std::size_t kRcodeBuckets = 16;
+inline constexpr std::size_t kTransportBuckets = 2;  // UDP, TCP
+
+// Upper bounds of the answer latency buckets, in microseconds: 100 us to 5 s, roughly three
+// per decade, covering cache hits (tens of microseconds) through a client deadline (seconds).
+inline constexpr std::array<std::uint64_t, 15> kLatencyBoundsUs{
+    100,    250,     500,     1'000,   2'500,     5'000,     10'000,   25'000,
+    50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
+inline constexpr std::size_t kLatencyBuckets = kLatencyBoundsUs.size() + 1;  // plus overflow
+
+// Index of `qtype` in the answer counters; kCountedQtypes.size() for "other".
+[[nodiscard]] std::size_t qtypeBucket(std::uint16_t qtype) noexcept;
+
+// Name of a qtype bucket ("A", "AAAA", ..., "other").
+[[nodiscard]] const char* qtypeBucketName(std::size_t bucket) noexcept;
+
+// Name of a response code ("NOERROR", "SERVFAIL", ...; "RCODE12" for unnamed ones).
+[[nodiscard]] std::string rcodeName(std::size_t rcode);
+
+// One counter per event the operator may alert on. Relaxed atomics: totals need no ordering,
+// and the answer path counts without taking any lock; exporters read them at scrape time.
+// Limitation: the counters are shared by every worker thread, so busy workers contend for
+// their cache lines; per-thread shards summed at scrape time would avoid that.
 // Thread-safe.
 struct ResolverStats {
   std::atomic<std::uint64_t> queries{0};           // client queries received
@@ -33,11 +67,28 @@ struct ResolverStats {
   std::atomic<std::uint64_t> breaker_opened{0};
   std::atomic<std::uint64_t> breaker_closed{0};
   std::atomic<std::uint64_t> probes{0};
-  std::atomic<std::uint64_t> overload{0};  // queries refused service: too many in flight
+  std::atomic<std::uint64_t> overload{0};       // queries refused service: too many in flight
+  std::atomic<std::uint64_t> hedges{0};         // attempts sent while another was still out
+  std::atomic<std::uint64_t> active_probes{0};  // periodic health queries sent
+  std::atomic<std::uint64_t> active_probe_failures{0};  // ... that got no usable answer
+
+  // Answers sent to clients by transport, response code and query type.
+  std::array<std::array<std::array<std::atomic<std::uint64_t>, kQtypeBuckets>, kRcodeBuckets>,
+             kTransportBuckets>
+      answers{};
+  // Time from a query's arrival to its answer being handed to the socket.
+  std::array<std::atomic<std::uint64_t>, kLatencyBuckets> latency_buckets{};
+  std::atomic<std::uint64_t> latency_sum_us{0};
 
   static void add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
     counter.fetch_add(n, std::memory_order_relaxed);
   }
+
+  // Counts one answer sent to a client: `reply` is the message as sent, `latency` the time
+  // since its query arrived. Never fails; a reply too short to read is ignored.
+  void recordAnswer(ClientTransport transport,
+                    std::span<const std::uint8_t> reply,
+                    std::chrono::steady_clock::duration latency) noexcept;
 
   // Every counter by name ("cache.hits"), in a fixed order.
   [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> snapshot() const;

@@ -345,8 +345,8 @@ void TransactionOps::onHedgeTimer(Forwarder& f, std::uint64_t serial, std::size_
     return;
   }
   t->attempts[index].hedge_timer = 0;
-  if (!t->done) {
-    launchSuccessor(f, *t, index);
+  if (!t->done && launchSuccessor(f, *t, index)) {
+    ResolverStats::add(f.deps_.stats.hedges);
   }
 }
 

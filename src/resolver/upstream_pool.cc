@@ -50,7 +50,8 @@ void UpstreamPool::reconfigure(std::vector<Upstream> upstreams, const PoolOption
         next.push_back(std::move(*old));
         next.back().breaker.setOptions(options.breaker);
       } else {
-        next.push_back(State{inner.next_id++, u, CircuitBreaker(options.breaker), {}, true, 0});
+        next.push_back(
+            State{inner.next_id++, u, CircuitBreaker(options.breaker), {}, true, 0, 0, 0, 0, 0, 0});
       }
     }
     inner.upstreams = std::move(next);
@@ -69,6 +70,7 @@ UpstreamPool::State* UpstreamPool::find(Inner& inner, UpstreamId id) {
 
 UpstreamChoice UpstreamPool::choose(State& state, bool probe) {
   ++state.outstanding;
+  ++state.queries;
   return UpstreamChoice{state.id,        state.upstream,  state.edns,
                         state.rtt.rto(), state.rtt.rto(), probe};
 }
@@ -158,9 +160,7 @@ bool UpstreamPool::anyUsable(Clock::TimePoint now) {
   });
 }
 
-void UpstreamPool::logTransition(const State& state,
-                                 BreakerTransition transition,
-                                 Clock::TimePoint) {
+void UpstreamPool::logTransition(State& state, BreakerTransition transition, Clock::TimePoint) {
   const auto delay_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(state.breaker.lastProbeDelay()).count();
   switch (transition) {
@@ -168,6 +168,7 @@ void UpstreamPool::logTransition(const State& state,
       return;
     case BreakerTransition::kOpened:
       ResolverStats::add(stats_.breaker_opened);
+      ++state.opened;
       log_.warn("upstream breaker opened",
                 {{"upstream.address", state.upstream.name()},
                  {"breaker.state", "open"},
@@ -183,6 +184,7 @@ void UpstreamPool::logTransition(const State& state,
       return;
     case BreakerTransition::kClosed:
       ResolverStats::add(stats_.breaker_closed);
+      ++state.closed;
       log_.info("upstream breaker closed",
                 {{"upstream.address", state.upstream.name()}, {"breaker.state", "closed"}});
       return;
@@ -211,7 +213,9 @@ void UpstreamPool::reportFailure(UpstreamId id, FailureKind kind, bool, Clock::T
       return;
     }
     s->outstanding = std::max(0, s->outstanding - 1);
+    ++s->failures;
     if (kind == FailureKind::kTimeout) {
+      ++s->timeouts;
       s->rtt.addTimeout(std::chrono::duration_cast<std::chrono::microseconds>(s->rtt.rto()));
     }
     log_.debug("upstream attempt failed",
@@ -254,10 +258,36 @@ std::vector<UpstreamStatus> UpstreamPool::status() const {
   return inner_.withLock([](const Inner& inner) {
     std::vector<UpstreamStatus> out;
     for (const State& s : inner.upstreams) {
-      out.push_back(
-          UpstreamStatus{s.upstream.name(), s.breaker.state(), s.rtt.srtt(), s.outstanding});
+      out.push_back(UpstreamStatus{s.upstream.name(), s.breaker.state(), s.rtt.srtt(),
+                                   s.outstanding, s.queries, s.failures, s.timeouts, s.opened,
+                                   s.closed});
     }
     return out;
+  });
+}
+
+std::vector<std::pair<UpstreamId, Upstream>> UpstreamPool::probeTargets() const {
+  return inner_.withLock([](const Inner& inner) {
+    std::vector<std::pair<UpstreamId, Upstream>> out;
+    for (const State& s : inner.upstreams) {
+      out.emplace_back(s.id, s.upstream);
+    }
+    return out;
+  });
+}
+
+void UpstreamPool::reportActiveProbe(UpstreamId id, bool ok, Clock::TimePoint now) {
+  inner_.withLock([&](Inner& inner) {
+    State* s = find(inner, id);
+    if (s == nullptr) {
+      return;
+    }
+    if (ok) {
+      logTransition(*s, s->breaker.recordActiveProbeSuccess(), now);
+    } else if (s->breaker.state() == BreakerState::kClosed) {
+      ++s->failures;
+      logTransition(*s, s->breaker.recordFailure(now, random_), now);
+    }
   });
 }
 

@@ -66,6 +66,12 @@ struct UpstreamStatus {
   BreakerState state = BreakerState::kClosed;
   std::chrono::microseconds srtt{0};
   int outstanding = 0;
+  // Totals since the upstream was configured (kept across reloads).
+  std::uint64_t queries = 0;   // attempts sent, probes included
+  std::uint64_t failures = 0;  // attempts failed, timeouts included
+  std::uint64_t timeouts = 0;
+  std::uint64_t opened = 0;  // breaker transitions to open (closed → open)
+  std::uint64_t closed = 0;  // breaker transitions to closed
 };
 
 // Thread-safe: every method takes the pool's lock. Breaker transitions are logged (logger
@@ -122,6 +128,14 @@ public:
 
   [[nodiscard]] std::vector<UpstreamStatus> status() const;
 
+  // Every configured upstream, for active health probes.
+  [[nodiscard]] std::vector<std::pair<UpstreamId, Upstream>> probeTargets() const;
+
+  // The verdict of an active health probe: a good answer closes an open breaker; a failure
+  // counts like any failed attempt while the breaker is closed (so a dead upstream is found
+  // before clients suffer) and is ignored while it is open (the backoff probes decide then).
+  void reportActiveProbe(UpstreamId id, bool ok, Clock::TimePoint now);
+
 private:
   struct State {
     UpstreamId id;
@@ -130,6 +144,11 @@ private:
     RttEstimator rtt;
     bool edns = true;
     int outstanding = 0;
+    std::uint64_t queries = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t timeouts = 0;
+    std::uint64_t opened = 0;
+    std::uint64_t closed = 0;
   };
 
   struct Inner {
@@ -140,7 +159,7 @@ private:
 
   [[nodiscard]] static State* find(Inner& inner, UpstreamId id);
   [[nodiscard]] static UpstreamChoice choose(State& state, bool probe);
-  void logTransition(const State& state, BreakerTransition transition, Clock::TimePoint now);
+  void logTransition(State& state, BreakerTransition transition, Clock::TimePoint now);
 
   Random& random_;
   ResolverStats& stats_;

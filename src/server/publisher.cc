@@ -2,6 +2,7 @@
 #include "server/publisher.h"
 
 #include <chrono>
+#include <utility>
 
 namespace holdfast::server {
 
@@ -23,7 +24,10 @@ Publisher::Publisher(store::Store& store,
                      std::vector<dns::ZoneContents> zones,
                      std::set<std::string> endpoints,
                      zone::SnapshotHolder& holder)
-    : store_(store), zones_(std::move(zones)), endpoints_(std::move(endpoints)), holder_(holder) {}
+    : Publisher(store, PublisherSources{std::move(zones), std::move(endpoints), {}}, holder) {}
+
+Publisher::Publisher(store::Store& store, PublisherSources sources, zone::SnapshotHolder& holder)
+    : store_(store), holder_(holder), sources_(std::move(sources)) {}
 
 Publisher::~Publisher() {
   stop();
@@ -50,7 +54,7 @@ Result<Publisher::StoreView> Publisher::readConsistent() {
 
 Status Publisher::addPublished(const store::KeyValue& kv, zone::SnapshotBuilder& builder) {
   const std::string endpoint = kv.key.substr(control::kPublishedPrefix.size());
-  if (!endpoints_.contains(endpoint)) {
+  if (!sources_.endpoints.contains(endpoint)) {
     // Not configured (any more): never served, so removing an endpoint withdraws it.
     if (ignored_.insert(endpoint).second) {
       log_.warn("published record of an unconfigured endpoint ignored",
@@ -74,13 +78,32 @@ Status Publisher::addPublished(const store::KeyValue& kv, zone::SnapshotBuilder&
 }
 
 Result<store::Revision> Publisher::publishOnce() {
+  const std::lock_guard lock(mutex_);
+  return publishLocked();
+}
+
+Result<store::Revision> Publisher::reconfigure(PublisherSources next) {
+  const std::lock_guard lock(mutex_);
+  PublisherSources previous = std::exchange(sources_, std::move(next));
+  ignored_.clear();  // a name configured again, then removed again, is logged again
+  auto revision = publishLocked();
+  if (!revision.ok()) {
+    sources_ = std::move(previous);
+  }
+  return revision;
+}
+
+Result<store::Revision> Publisher::publishLocked() {
   auto view = readConsistent();
   if (!view.ok()) {
     return view.error();
   }
 
   zone::SnapshotBuilder builder;
-  for (const dns::ZoneContents& contents : zones_) {
+  if (auto s = builder.setServerIdentity(sources_.identity); !s.ok()) {
+    return s.error();
+  }
+  for (const dns::ZoneContents& contents : sources_.zones) {
     auto copy = contents.clone();
     if (!copy.ok()) {
       return copy.error();
@@ -98,7 +121,7 @@ Result<store::Revision> Publisher::publishOnce() {
                 {{"store.key", kv.key}, {"error.message", s.error().message}});
       continue;
     }
-    if (endpoints_.contains(kv.key.substr(control::kPublishedPrefix.size()))) {
+    if (sources_.endpoints.contains(kv.key.substr(control::kPublishedPrefix.size()))) {
       ++endpoints;
     }
   }
@@ -138,7 +161,7 @@ Result<store::Revision> Publisher::publishOnce() {
   holder_.store(std::move(snapshot).value());
   revision_ = view->revision;
   log_.info("snapshot published", {{"store.revision", view->revision},
-                                   {"zone.count", zones_.size()},
+                                   {"zone.count", sources_.zones.size()},
                                    {"endpoint.count", endpoints}});
   return view->revision;
 }
@@ -157,7 +180,7 @@ void Publisher::stop() noexcept {
 
 void Publisher::run() {
   while (!stopping_.load()) {
-    auto events = store_.watch(control::kPublishedPrefix, revision_, kWatchWait);
+    auto events = store_.watch(control::kPublishedPrefix, revision_.load(), kWatchWait);
     if (!events.ok() && events.error().code != Errc::kCompacted) {
       log_.error("watch failed", {{"error.message", events.error().message}});
       std::this_thread::sleep_for(kWatchWait);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,13 +20,23 @@
 
 namespace holdfast::server {
 
+// What the publisher serves besides the store: the static zones, cloned into every snapshot;
+// the managed names ("api.example.test.") that may be served, so that a published record of any
+// other name (an endpoint removed from the configuration, a row added by hand) is ignored; and
+// the server's NSID and CHAOS answers.
+struct PublisherSources {
+  std::vector<dns::ZoneContents> zones;
+  std::set<std::string> endpoints;
+  zone::ServerIdentity identity;
+};
+
 // The DNS server is a pure function of the store: static zones from files, plus every
 // `published/<endpoint>` (addresses inline, S4) and `zones/<zone>/serial`. The publisher
 // rebuilds a snapshot off the answer path whenever `published/` changes and swaps it into the
 // holder; queries never wait for it.
 //
-// Thread-safety: publishOnce() and the background thread must not run at the same time; start()
-// and stop() are called by the owner only.
+// Thread-safety: publishOnce() and reconfigure() may be called while the background thread runs
+// (one publish at a time, under a mutex); start() and stop() are called by the owner only.
 class Publisher {
 public:
   // `zones` are the static zone contents, cloned into every snapshot; `endpoints` the managed
@@ -36,6 +47,9 @@ public:
             std::vector<dns::ZoneContents> zones,
             std::set<std::string> endpoints,
             zone::SnapshotHolder& holder);
+
+  // The same with a server identity too.
+  Publisher(store::Store& store, PublisherSources sources, zone::SnapshotHolder& holder);
   ~Publisher();
 
   Publisher(const Publisher&) = delete;
@@ -44,6 +58,11 @@ public:
   // Reads the store once, builds a snapshot and swaps it in. Returns the store revision it
   // reflects. Errors come from the store or from building (the previous snapshot stays).
   [[nodiscard]] Result<store::Revision> publishOnce();
+
+  // Replaces the sources (a configuration reload) and publishes once with them, so that the
+  // new zones are served when it returns. On an error (store, or a snapshot that does not build)
+  // the previous sources stay, and so does the snapshot being served. Returns the revision.
+  [[nodiscard]] Result<store::Revision> reconfigure(PublisherSources next);
 
   // Watches `published/` and republishes after each change, on a thread of its own.
   void start();
@@ -59,23 +78,26 @@ private:
   };
 
   [[nodiscard]] Result<StoreView> readConsistent();
+  [[nodiscard]] Result<store::Revision> publishLocked();
   [[nodiscard]] Status addPublished(const store::KeyValue& kv, zone::SnapshotBuilder& builder);
   void run();
 
   store::Store& store_;
-  const std::vector<dns::ZoneContents> zones_;
-  const std::set<std::string> endpoints_;
-  std::set<std::string> ignored_;  // unconfigured names already logged; publishing thread only
   zone::SnapshotHolder& holder_;
+
+  // One publish at a time; guards the sources, ignored_, last_good_ and revision_.
+  std::mutex mutex_;
+  PublisherSources sources_;
+  std::set<std::string> ignored_;  // unconfigured names already logged
   const log::Logger log_{"server.publisher"};
 
   // The last record that decoded, per endpoint: a corrupted published record keeps serving the
-  // last good addresses instead of none (S1). Touched only by the publishing thread.
+  // last good addresses instead of none (S1).
   std::map<std::string, control::PublishedRecord> last_good_;
 
   std::atomic<bool> stopping_{false};
   std::thread thread_;
-  store::Revision revision_ = 0;
+  std::atomic<store::Revision> revision_{0};  // written under mutex_, read by the watch loop
 };
 
 }  // namespace holdfast::server

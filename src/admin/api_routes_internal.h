@@ -1,0 +1,42 @@
+// Route handlers of the admin API, shared by api_server.cc and api_routes.cc only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "admin/api_server.h"
+
+namespace holdfast::admin::internal {
+
+// A JSON answer, or an error with the field it is about.
+HttpResponse jsonResponse(int status, const nlohmann::json& body);
+HttpResponse errorResponse(int status,
+                           const std::string& code,
+                           const std::string& field,
+                           const std::string& reason);
+
+// The request path below /api/v1, split at '/': "/api/v1/endpoints/a.test/plans" gives
+// {"endpoints", "a.test", "plans"}.
+using Segments = std::vector<std::string>;
+
+HttpResponse getStatus(const ApiOptions& options);
+HttpResponse getEndpoints(const ApiOptions& options);
+HttpResponse getEndpoint(const ApiOptions& options, const std::string& name);
+HttpResponse getPlans(const ApiOptions& options, const std::string& name);
+HttpResponse getPlan(const ApiOptions& options,
+                     const std::string& name,
+                     const std::string& generation);
+HttpResponse getDiff(const ApiOptions& options, const std::string& name);
+HttpResponse getHistory(const ApiOptions& options,
+                        const std::string& name,
+                        const HttpRequest& request);
+HttpResponse getEnactors(const ApiOptions& options);
+HttpResponse getZones(const ApiOptions& options);
+HttpResponse getAlerts(const ApiOptions& options);
+// `name` empty: every endpoint.
+HttpResponse postPause(const ApiOptions& options, const std::string& name, const std::string& body);
+HttpResponse postResume(const ApiOptions& options, const std::string& name);
+
+}  // namespace holdfast::admin::internal

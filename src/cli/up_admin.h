@@ -1,0 +1,46 @@
+// The admin API of `holdfast up`: its listener and metrics, and the admin.json file in data_dir
+// that tells the CLI where to find it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "admin/http_listener.h"
+#include "admin/metrics.h"
+#include "common/result.h"
+#include "config/config.h"
+#include "store/store.h"
+
+namespace holdfast::cli {
+
+// A running admin API. Destroy it before the store it reads.
+struct UpAdmin {
+  admin::MetricsRegistry metrics;
+  std::unique_ptr<admin::HttpListener> listener;  // stopped before `metrics` goes
+  std::filesystem::path info_file;                // data_dir/admin.json, removed at stop()
+
+  // Stops the listener and removes admin.json. Idempotent.
+  void stop() noexcept;
+
+  ~UpAdmin() { stop(); }
+};
+
+// Where a running `holdfast up` tells the CLI its admin address and token file.
+[[nodiscard]] std::filesystem::path adminInfoPath(const std::filesystem::path& data_dir);
+
+// The token file of `config`: admin.token_file, or data_dir/admin.token.
+[[nodiscard]] std::filesystem::path tokenFilePath(const config::Config& config);
+
+// Publishes `config`'s endpoints and zones to the admin API (at start and after a reload).
+void publishAdminView(const config::Config& config);
+
+// With config.admin.enabled: reads or creates the token file, binds config.admin.listen (port 0
+// picks one, logged as "admin listening") and serves the API, the dashboard, /metrics,
+// /healthz and /readyz; writes admin.json. Returns nullptr when disabled. Errors: kConfig for a
+// token file that is unsafe or malformed, kIo when the address cannot be bound or a file
+// written.
+[[nodiscard]] Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config,
+                                                            store::Store& store);
+
+}  // namespace holdfast::cli

@@ -1,0 +1,70 @@
+// The alert rules of `holdfast probe`: observations of names at resolvers turned into
+// de-duplicated conditions, each firing only after it has held for the configured duration.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "probe/dns_query.h"
+#include "probe/probe_options.h"
+#include "probe/webhook.h"
+
+namespace holdfast::probe {
+
+// Condition names, as sent in the webhook's "alert" field. The subject is "<name>@<resolver>".
+inline constexpr const char* kAlertNameEmptied = "name_emptied";  // had addresses, now none
+inline constexpr const char* kAlertEmptyAnswer = "empty_answer";  // never had any
+inline constexpr const char* kAlertUnreachable = "resolver_unreachable";
+inline constexpr const char* kAlertAddressMissing = "address_missing";
+inline constexpr const char* kAlertSlowAnswer = "slow_answer";
+inline constexpr const char* kAlertLatencyAnomaly = "latency_anomaly";
+
+// The rolling baseline of one name at one resolver: the median of this many recent answers.
+inline constexpr std::size_t kBaselineSamples = 20;
+// No anomaly is judged before this many answers: a baseline of one or two is noise.
+inline constexpr std::size_t kBaselineMinSamples = 5;
+// An answer within this of the baseline is never an anomaly, so that sub-millisecond jitter on
+// a fast path (loopback, a warm cache) does not page.
+inline constexpr std::chrono::milliseconds kAnomalyFloor{20};
+
+// Judges observations against a check's expectations. Not thread-safe: one probe loop owns it.
+class ProbeRules {
+public:
+  // `alerts` is borrowed and must outlive the rules.
+  ProbeRules(std::chrono::milliseconds for_duration, AlertTracker& alerts)
+      : for_duration_(for_duration), alerts_(alerts) {}
+
+  // One answer (or its absence) for `check` from `resolver` at `now`.
+  void observe(const ProbeCheck& check,
+               const ResolverTarget& resolver,
+               const Observation& observation,
+               std::chrono::steady_clock::time_point now);
+
+private:
+  using Key = std::pair<std::string, std::string>;  // condition, subject
+
+  // Reports one condition; it fires once it has been true for for_duration_.
+  // The latency anomaly rule, and the baseline it keeps.
+  void judgeLatency(const ProbeCheck& check,
+                    const std::string& subject,
+                    std::chrono::microseconds latency,
+                    std::chrono::steady_clock::time_point now);
+
+  void judge(const std::string& condition,
+             const std::string& subject,
+             bool active,
+             const std::string& summary,
+             std::chrono::steady_clock::time_point now);
+
+  const std::chrono::milliseconds for_duration_;
+  AlertTracker& alerts_;
+  std::map<Key, std::chrono::steady_clock::time_point> true_since_;
+  std::map<std::string, std::vector<std::string>> last_addresses_;  // subject -> last non-empty
+  std::map<std::string, std::deque<std::chrono::microseconds>> latencies_;  // subject -> recent
+};
+
+}  // namespace holdfast::probe

@@ -1,0 +1,127 @@
+// Tests of the probe's alert rules: expectations, the for-duration and de-duplication.
+#include "probe/probe_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace holdfast::probe {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+ProbeCheck check() {
+  ProbeCheck c;
+  c.name = "api.example.test.";
+  c.contains = {"192.0.2.1"};
+  c.max_latency = milliseconds(100);
+  return c;
+}
+
+const ResolverTarget kResolver{"127.0.0.1:5300", "127.0.0.1", 5300};
+
+Observation answer(std::vector<std::string> addresses, milliseconds latency = milliseconds(5)) {
+  Observation o;
+  o.answered = true;
+  o.addresses = std::move(addresses);
+  o.latency = latency;
+  return o;
+}
+
+bool firing(const AlertTracker& alerts, const std::string& name) {
+  for (const auto& [n, subject] : alerts.firing()) {
+    if (n == name && subject == "api.example.test.@127.0.0.1:5300") {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(ProbeRules, ANameThatHadAddressesAndNowHasNoneFiresNameEmptied) {
+  AlertTracker alerts(nullptr);
+  ProbeRules rules(milliseconds(0), alerts);
+  const auto t = Clock::now();
+  rules.observe(check(), kResolver, answer({"192.0.2.1", "192.0.2.2"}), t);
+  EXPECT_TRUE(alerts.firing().empty());
+
+  rules.observe(check(), kResolver, answer({}), t + milliseconds(1));
+  EXPECT_TRUE(firing(alerts, kAlertNameEmptied));
+  EXPECT_FALSE(firing(alerts, kAlertEmptyAnswer));
+  EXPECT_TRUE(firing(alerts, kAlertAddressMissing));
+
+  rules.observe(check(), kResolver, answer({"192.0.2.1"}), t + milliseconds(2));
+  EXPECT_TRUE(alerts.firing().empty());
+}
+
+TEST(ProbeRules, AnEmptyAnswerFromTheStartIsEmptyAnswerNotNameEmptied) {
+  AlertTracker alerts(nullptr);
+  ProbeRules rules(milliseconds(0), alerts);
+  rules.observe(check(), kResolver, answer({}), Clock::now());
+  EXPECT_TRUE(firing(alerts, kAlertEmptyAnswer));
+  EXPECT_FALSE(firing(alerts, kAlertNameEmptied));
+}
+
+TEST(ProbeRules, FiresOnlyAfterTheConditionHeldForTheDuration) {
+  AlertTracker alerts(nullptr);
+  ProbeRules rules(milliseconds(1000), alerts);
+  const auto t = Clock::now();
+  rules.observe(check(), kResolver, answer({"192.0.2.1"}), t);
+  rules.observe(check(), kResolver, answer({}), t + milliseconds(100));
+  rules.observe(check(), kResolver, answer({}), t + milliseconds(900));
+  EXPECT_FALSE(firing(alerts, kAlertNameEmptied));
+  rules.observe(check(), kResolver, answer({}), t + milliseconds(1100));
+  EXPECT_TRUE(firing(alerts, kAlertNameEmptied));
+
+  // A good answer in between starts the duration over.
+  AlertTracker other(nullptr);
+  ProbeRules flapping(milliseconds(1000), other);
+  flapping.observe(check(), kResolver, answer({"192.0.2.1"}), t);
+  flapping.observe(check(), kResolver, answer({}), t + milliseconds(100));
+  flapping.observe(check(), kResolver, answer({"192.0.2.1"}), t + milliseconds(600));
+  flapping.observe(check(), kResolver, answer({}), t + milliseconds(700));
+  flapping.observe(check(), kResolver, answer({}), t + milliseconds(1500));
+  EXPECT_FALSE(firing(other, kAlertNameEmptied));
+}
+
+TEST(ProbeRules, SlowAndUnreachableResolvers) {
+  AlertTracker alerts(nullptr);
+  ProbeRules rules(milliseconds(0), alerts);
+  const auto t = Clock::now();
+  rules.observe(check(), kResolver, answer({"192.0.2.1"}, milliseconds(250)), t);
+  EXPECT_TRUE(firing(alerts, kAlertSlowAnswer));
+  rules.observe(check(), kResolver, answer({"192.0.2.1"}, milliseconds(20)), t);
+  EXPECT_FALSE(firing(alerts, kAlertSlowAnswer));
+
+  Observation lost;
+  lost.error = "no answer within 1000 ms";
+  rules.observe(check(), kResolver, lost, t);
+  EXPECT_TRUE(firing(alerts, kAlertUnreachable));
+  EXPECT_FALSE(firing(alerts, kAlertNameEmptied));  // no answer says nothing about the name
+  rules.observe(check(), kResolver, answer({"192.0.2.1"}), t);
+  EXPECT_TRUE(alerts.firing().empty());
+}
+
+TEST(ProbeRules, LatencyAnomalyAgainstTheRollingMedian) {
+  AlertTracker alerts(nullptr);
+  ProbeRules rules(milliseconds(0), alerts);
+  ProbeCheck c = check();
+  c.max_latency.reset();
+  c.anomaly_factor = 3.0;
+  const auto t = Clock::now();
+  // Too few samples for a baseline: even a slow answer is not an anomaly yet.
+  rules.observe(c, kResolver, answer({"192.0.2.1"}, milliseconds(500)), t);
+  EXPECT_FALSE(firing(alerts, kAlertLatencyAnomaly));
+  for (int i = 0; i < 8; ++i) {
+    rules.observe(c, kResolver, answer({"192.0.2.1"}, milliseconds(10)), t);
+  }
+  EXPECT_FALSE(firing(alerts, kAlertLatencyAnomaly));
+  // 25 ms is within the floor of the 10 ms median; 45 ms is over three times it and the floor.
+  rules.observe(c, kResolver, answer({"192.0.2.1"}, milliseconds(25)), t);
+  EXPECT_FALSE(firing(alerts, kAlertLatencyAnomaly));
+  rules.observe(c, kResolver, answer({"192.0.2.1"}, milliseconds(45)), t);
+  EXPECT_TRUE(firing(alerts, kAlertLatencyAnomaly));
+  rules.observe(c, kResolver, answer({"192.0.2.1"}, milliseconds(12)), t);
+  EXPECT_FALSE(firing(alerts, kAlertLatencyAnomaly));
+}
+
+}  // namespace
+}  // namespace holdfast::probe
