@@ -314,10 +314,7 @@ Status readTop(const Reader& r,
 
 }  // namespace
 
-Result<Config> parseConfig(const std::string& text,
-                           const std::string& name,
-                           const std::filesystem::path& base_dir) {
-  const Reader reader(name);
+Result<YAML::Node> loadTopMapping(const std::string& text, const std::string& name) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -328,6 +325,18 @@ Result<Config> parseConfig(const std::string& text,
   if (!root.IsMap()) {
     return makeError(Errc::kConfig, name + ": expected a mapping at the top level");
   }
+  return root;
+}
+
+Result<Config> parseConfig(const std::string& text,
+                           const std::string& name,
+                           const std::filesystem::path& base_dir) {
+  const Reader reader(name);
+  auto loaded = loadTopMapping(text, name);
+  if (!loaded.ok()) {
+    return loaded.error();
+  }
+  const YAML::Node root = *loaded;
   Config config;
   if (auto s = readTop(reader, root, base_dir, config); !s.ok()) {
     return s.error();

@@ -140,6 +140,10 @@ struct Config;
                                 const std::string& field,
                                 control::EndpointPolicy& policy);
 
+// Parses YAML `text` from the file `name` and checks that its top level is a mapping.
+// Errors: kConfig with "name:line:col: what" (src/config/config.cc).
+[[nodiscard]] Result<YAML::Node> loadTopMapping(const std::string& text, const std::string& name);
+
 // Reads the `admin:` mapping (src/config/admin_config.cc).
 [[nodiscard]] Status readAdmin(const Reader& r, const YAML::Node& node, Config& config);
 

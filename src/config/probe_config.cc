@@ -294,16 +294,11 @@ Result<ProbeConfig> parseProbeConfig(const std::string& text,
                                      const std::string& name,
                                      const std::filesystem::path& resolv_conf) {
   const Reader r(name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return makeError(Errc::kConfig,
-                     fmt::format("{}:{}:{}: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg));
+  auto loaded = loadTopMapping(text, name);
+  if (!loaded.ok()) {
+    return loaded.error();
   }
-  if (!root.IsMap()) {
-    return makeError(Errc::kConfig, name + ": expected a mapping at the top level");
-  }
+  const YAML::Node root = *loaded;
   if (auto s = r.checkKeys(root, "", {"interval", "timeout", "for", "checks", "notify", "log"});
       !s.ok()) {
     return s.error();

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "common/unique_fd.h"
 #include "control/prober.h"
 
 namespace holdfast::control {
@@ -23,25 +24,7 @@ using Steady = std::chrono::steady_clock;
 // Longest status line read before giving up: a real one is "HTTP/1.0 200 OK" plus a reason.
 constexpr std::size_t kMaxStatusLine = 1024;
 
-// Owns one file descriptor.
-class Socket {
-public:
-  explicit Socket(int fd) : fd_(fd) {}
-
-  ~Socket() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-
-  [[nodiscard]] int fd() const { return fd_; }
-
-private:
-  int fd_;
-};
+using Socket = UniqueFd;
 
 ProbeResult failure(std::string_view step, int error) {
   return ProbeResult{false, std::string(step) + ": " + std::strerror(error)};

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "common/unique_fd.h"
 #include "resolver/message.h"
 
 namespace holdfast::probe {
@@ -24,25 +25,7 @@ namespace {
 // section 4.2.1); the buffer is larger so that a misbehaving server is read, not cut.
 constexpr std::size_t kMaxAnswerBytes = 4096;
 
-// Closes a socket descriptor when it goes out of scope.
-class Socket {
-public:
-  explicit Socket(int fd) : fd_(fd) {}
-
-  ~Socket() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-
-  [[nodiscard]] int fd() const { return fd_; }
-
-private:
-  int fd_;
-};
+using Socket = UniqueFd;
 
 Result<std::vector<std::uint8_t>> encodeName(const std::string& name) {
   std::vector<std::uint8_t> out;
