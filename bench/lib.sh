@@ -177,3 +177,40 @@ measure_udp() {
     echo "$row" >>"$BENCH_RESULTS"
   fi
 }
+
+# upstream_knotd WORK DOMAIN TTL NAMES NET: writes WORK/DOMAIN.zone with NAMES A records
+# (h0..hN under DOMAIN, addresses in NET.x.y, record TTL and SOA minimum TTL), and starts knotd
+# on 127.0.0.5:5300 serving it, with no outbound traffic (no notify, no transfers).
+upstream_knotd() {
+  local work=$1 domain=$2 ttl=$3 names=$4 net=$5 i
+  {
+    echo "\$ORIGIN $domain."
+    echo "\$TTL $ttl"
+    echo "@ IN SOA ns.$domain. hostmaster.$domain. 1 3600 600 86400 $ttl"
+    echo '@ IN NS ns'
+    echo 'ns IN A 127.0.0.1'
+    for i in $(seq 0 $((names - 1))); do
+      echo "h$i IN A $net.$((i / 256)).$((i % 256))"
+    done
+  } >"$work/$domain.zone"
+  mkdir -p "$work/knotdb" "$work/knotrun"
+  cat >"$work/knot.conf" <<CONF
+server:
+    rundir: "$work/knotrun"
+    listen: 127.0.0.5@5300
+database:
+    storage: "$work/knotdb"
+template:
+  - id: default
+    storage: "$work"
+    file: "%s.zone"
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: $domain
+log:
+  - target: stderr
+    any: error
+CONF
+  start_bg "$work/knot.log" /usr/sbin/knotd -c "$work/knot.conf"
+}

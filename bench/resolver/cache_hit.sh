@@ -26,36 +26,7 @@ work=$bench_work
 
 # The upstream: knotd serving $names names, on the server core too (it is idle once the cache
 # is warm).
-{
-  echo '$ORIGIN bench.test.'
-  echo '$TTL 3600'
-  echo '@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300'
-  echo '@ IN NS ns'
-  echo 'ns IN A 127.0.0.1'
-  for i in $(seq 0 $((names - 1))); do
-    echo "h$i IN A 10.0.$((i / 256)).$((i % 256))"
-  done
-} >"$work/bench.test.zone"
-mkdir -p "$work/knotdb" "$work/knotrun"
-cat >"$work/knot.conf" <<CONF
-server:
-    rundir: "$work/knotrun"
-    listen: 127.0.0.5@5300
-database:
-    storage: "$work/knotdb"
-template:
-  - id: default
-    storage: "$work"
-    file: "%s.zone"
-    zonefile-sync: -1
-    journal-content: none
-zone:
-  - domain: bench.test
-log:
-  - target: stderr
-    any: error
-CONF
-start_bg "$work/knot.log" /usr/sbin/knotd -c "$work/knot.conf"
+upstream_knotd "$work" bench.test 3600 "$names" 10.0
 wait_answer 5300 bench.test SOA 30 127.0.0.5 >/dev/null
 
 start_holdfast() {

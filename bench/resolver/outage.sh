@@ -28,36 +28,7 @@ bench_require knotd dnsperf unbound kdig taskset
 work=$bench_work
 
 # The upstream: knotd with $names names whose answers expire $ttl seconds after caching.
-{
-  echo '$ORIGIN outage.test.'
-  echo "\$TTL $ttl"
-  echo "@ IN SOA ns.outage.test. hostmaster.outage.test. 1 3600 600 86400 $ttl"
-  echo '@ IN NS ns'
-  echo 'ns IN A 127.0.0.1'
-  for i in $(seq 0 $((names - 1))); do
-    echo "h$i IN A 10.1.$((i / 256)).$((i % 256))"
-  done
-} >"$work/outage.test.zone"
-mkdir -p "$work/knotdb" "$work/knotrun"
-cat >"$work/knot.conf" <<CONF
-server:
-    rundir: "$work/knotrun"
-    listen: 127.0.0.5@5300
-database:
-    storage: "$work/knotdb"
-template:
-  - id: default
-    storage: "$work"
-    file: "%s.zone"
-    zonefile-sync: -1
-    journal-content: none
-zone:
-  - domain: outage.test
-log:
-  - target: stderr
-    any: error
-CONF
-start_bg "$work/knot.log" /usr/sbin/knotd -c "$work/knot.conf"
+upstream_knotd "$work" outage.test $ttl "$names" 10.1
 knot_pid=$bg_pid
 wait_answer 5300 outage.test SOA 30 127.0.0.5 >/dev/null
 
