@@ -43,21 +43,7 @@ std::strong_ordering compareLabel(const std::uint8_t* a, const std::uint8_t* b) 
   return a[0] <=> b[0];
 }
 
-bool equalIgnoringCase(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
-
-Name::Name() noexcept = default;
 
 Result<Name> Name::fromText(std::string_view text) {
   if (text.empty() || text.find('\0') != std::string_view::npos) {
@@ -102,18 +88,7 @@ std::size_t Name::labelCount() const noexcept {
 }
 
 bool Name::isSubdomainOf(const Name& ancestor) const noexcept {
-  if (ancestor.size_ > size_) {
-    return false;
-  }
-  // Skip labels until both names have the same length, then the rest must match exactly.
-  std::size_t pos = 0;
-  while (size_ - pos > ancestor.size_) {
-    pos += 1 + wire_[pos];
-  }
-  if (size_ - pos != ancestor.size_) {
-    return false;
-  }
-  return equalIgnoringCase(wire().subspan(pos), ancestor.wire());
+  return wireIsSubdomainOf(wire(), ancestor.wire());
 }
 
 Name Name::parent() const noexcept {
@@ -128,9 +103,9 @@ Name Name::parent() const noexcept {
 }
 
 Name Name::toLower() const noexcept {
-  Name result = *this;
-  std::transform(result.wire_.begin(), result.wire_.begin() + size_, result.wire_.begin(),
-                 lowerAscii);
+  Name result;
+  result.size_ = size_;
+  lowerWire(wire(), result.wire_.data());
   return result;
 }
 
@@ -157,11 +132,44 @@ std::optional<Name> Name::replaceSuffix(const Name& old_suffix,
 }
 
 bool operator==(const Name& a, const Name& b) noexcept {
-  return equalIgnoringCase(a.wire(), b.wire());
+  return wireEqualIgnoringCase(a.wire(), b.wire());
 }
 
 std::strong_ordering operator<=>(const Name& a, const Name& b) noexcept {
   return compareCanonical(a.wire(), b.wire());
+}
+
+bool wireEqualIgnoringCase(std::span<const std::uint8_t> a,
+                           std::span<const std::uint8_t> b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lowerAscii(a[i]) != lowerAscii(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool wireIsSubdomainOf(std::span<const std::uint8_t> wire,
+                       std::span<const std::uint8_t> ancestor) noexcept {
+  if (ancestor.size() > wire.size()) {
+    return false;
+  }
+  // Skip labels until both names have the same length, then the rest must match exactly.
+  std::size_t pos = 0;
+  while (wire.size() - pos > ancestor.size()) {
+    pos += 1 + wire[pos];
+  }
+  if (wire.size() - pos != ancestor.size()) {
+    return false;
+  }
+  return wireEqualIgnoringCase(wire.subspan(pos), ancestor);
+}
+
+void lowerWire(std::span<const std::uint8_t> wire, std::uint8_t* out) noexcept {
+  std::transform(wire.begin(), wire.end(), out, lowerAscii);
 }
 
 std::size_t wireLabelCount(std::span<const std::uint8_t> wire) noexcept {

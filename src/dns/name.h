@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,7 +24,21 @@ public:
   static constexpr std::size_t kMaxWireSize = 255;
 
   // The root name ".".
-  Name() noexcept;
+  Name() noexcept { wire_[0] = 0; }
+
+  // Copies move only the octets in use: a Name is built and copied on the answer path, and its
+  // buffer is never zero-filled.
+  Name(const Name& other) noexcept : size_(other.size_) {
+    std::memcpy(wire_.data(), other.wire_.data(), size_);
+  }
+
+  Name& operator=(const Name& other) noexcept {
+    if (this != &other) {
+      size_ = other.size_;
+      std::memcpy(wire_.data(), other.wire_.data(), size_);
+    }
+    return *this;
+  }
 
   // Parses presentation form ("www.example.test." or "www.example.test"; both are absolute).
   // Accepts RFC 1035 escapes (\. and \DDD). Returns kParse for an empty name, an empty label, a
@@ -75,7 +90,7 @@ public:
   friend std::strong_ordering operator<=>(const Name& a, const Name& b) noexcept;
 
 private:
-  std::array<std::uint8_t, kMaxWireSize> wire_{};
+  std::array<std::uint8_t, kMaxWireSize> wire_;  // only the first size_ octets are set
   std::uint16_t size_ = 1;
 };
 
@@ -87,6 +102,19 @@ private:
     std::span<const std::uint8_t> wire) noexcept {
   return wire.subspan(1 + wire[0]);
 }
+
+// Whether two wire names are the same octets but for ASCII case (RFC 4343).
+[[nodiscard]] bool wireEqualIgnoringCase(std::span<const std::uint8_t> a,
+                                         std::span<const std::uint8_t> b) noexcept;
+
+// Whether the well-formed uncompressed wire name `wire` equals `ancestor` or lies below it,
+// ignoring case; Name::isSubdomainOf for raw wire bytes.
+[[nodiscard]] bool wireIsSubdomainOf(std::span<const std::uint8_t> wire,
+                                     std::span<const std::uint8_t> ancestor) noexcept;
+
+// Writes `wire` with ASCII letters lowercased to `out`, which must have room for wire.size()
+// octets.
+void lowerWire(std::span<const std::uint8_t> wire, std::uint8_t* out) noexcept;
 
 // Canonical order of two well-formed uncompressed wire names (RFC 4034 section 6.1), ignoring
 // ASCII case. Exposed for containers keyed by raw wire bytes.

@@ -7,9 +7,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "common/log.h"
 
 namespace holdfast::dns {
 namespace {
@@ -164,6 +168,113 @@ TEST_F(ZoneFileTest, DuplicateRecordsAreKeptOnceRfc2181Section5) {
   ASSERT_TRUE(zone.ok());
   ASSERT_EQ(zone->rrsets.size(), 2u);
   EXPECT_EQ(zone->rrsets[1].count(), 1);
+}
+
+// Captures what the loader logs, one line per event.
+class CapturedLog {
+public:
+  CapturedLog() {
+    log::configure(log::Level::kWarn, log::Format::kJson);
+    log::redirectForTesting(&out_);
+  }
+
+  ~CapturedLog() { log::redirectForTesting(nullptr); }
+
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+
+  // Each warning as "line:message:record".
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> found;
+    std::istringstream lines(out_.str());
+    for (std::string line; std::getline(lines, line);) {
+      found.push_back(field(line, "file.line", false) + ":" + field(line, "msg", true) + ":" +
+                      field(line, "record.name", true));
+    }
+    return found;
+  }
+
+private:
+  static std::string field(const std::string& line, const std::string& key, bool quoted) {
+    const std::string start = "\"" + key + "\":" + (quoted ? "\"" : "");
+    const auto at = line.find(start);
+    if (at == std::string::npos) {
+      return "?";
+    }
+    const auto begin = at + start.size();
+    return line.substr(begin, line.find_first_of(quoted ? "\"" : ",}", begin) - begin);
+  }
+
+  std::ostringstream out_;
+};
+
+TEST_F(ZoneFileTest, WarningsNameTheLineOfEachRecordInFileOrder) {
+  const CapturedLog log;
+  const auto path = write(std::string(kHeader) +
+                          "www 200 IN A 192.0.2.1\n"  // 5
+                          "b IN A 192.0.2.1\n"        // 6
+                          "WWW 100 IN A 192.0.2.2\n"  // 7
+                          "b IN A 192.0.2.1\n"        // 8: duplicate
+                          "a IN TXT \"x\"\n"          // 9
+                          "www 300 IN A 192.0.2.2\n"  // 10: both
+                          "a 60 IN TXT \"x\"\n");     // 11: both
+  auto zone = loadZoneFile(path, kOrigin);
+  ASSERT_TRUE(zone.ok()) << zone.error().toString();
+  const std::string ttl = "TTL differs within an RRset; using the lowest (RFC 2181 section 5.2)";
+  const std::string dup = "duplicate record ignored (RFC 2181 section 5)";
+  EXPECT_EQ(log.warnings(),
+            (std::vector<std::string>{
+                "7:" + ttl + ":WWW.example.test.", "8:" + dup + ":b.example.test.",
+                "10:" + ttl + ":www.example.test.", "10:" + dup + ":www.example.test.",
+                "11:" + ttl + ":a.example.test.", "11:" + dup + ":a.example.test."}));
+  ASSERT_EQ(zone->rrsets.size(), 4u);
+  EXPECT_EQ(zone->rrsets[1].owner().toText(), "a.example.test.");
+  EXPECT_EQ(zone->rrsets[1].ttl(), 60u);
+  EXPECT_EQ(zone->rrsets[3].owner().toText(), "www.example.test.");
+  EXPECT_EQ(zone->rrsets[3].ttl(), 100u);
+  EXPECT_EQ(zone->rrsets[3].count(), 2);
+}
+
+TEST_F(ZoneFileTest, TheFirstBrokenRuleInFileOrderIsReported) {
+  // A conflict before a syntax error, a syntax error before a conflict.
+  EXPECT_EQ(errorOf("www IN A 192.0.2.1\nwww IN CNAME x\nbad IN A 1.2.3.256\n"),
+            at(6) + ": CNAME and other data at www.example.test. (RFC 1034 section 3.6.2)");
+  EXPECT_EQ(errorOf("bad IN A 1.2.3.256\nwww IN A 192.0.2.1\nwww IN CNAME x\n"),
+            at(5) + ": invalid IPv4 address");
+  // A conflict before a record outside the zone, and of two conflicts the earlier one, whatever
+  // their names' order.
+  EXPECT_EQ(errorOf("z IN CNAME a\nz IN CNAME b\nother.test. IN A 192.0.2.1\n"),
+            at(6) + ": more than one CNAME record at z.example.test.");
+  EXPECT_EQ(errorOf("z IN CNAME a\na IN DNAME x.\nZ IN CNAME b\na IN DNAME y.\n"),
+            at(7) + ": more than one CNAME record at Z.example.test.");
+  // The CNAME rules go before the DNAME rules on the same record.
+  EXPECT_EQ(errorOf("d IN NS ns1\nd IN CNAME x\nd IN DNAME y.\n"),
+            at(6) + ": CNAME and other data at d.example.test. (RFC 1034 section 3.6.2)");
+  // The error names the owner as the breaking record writes it.
+  EXPECT_EQ(errorOf("www IN A 192.0.2.1\nWWW IN CNAME x\n"),
+            at(6) + ": CNAME and other data at WWW.example.test. (RFC 1034 section 3.6.2)");
+  EXPECT_EQ(errorOf("x.D IN A 192.0.2.1\nX.d IN TXT \"t\"\nd IN DNAME a.test.\n"),
+            at(5) +
+                ": record owner x.D.example.test. is below the DNAME at d.example.test. (RFC "
+                "6672 section 2.4)");
+}
+
+TEST_F(ZoneFileTest, SortsManyNamesCanonically) {
+  std::string body;
+  for (int i = 0; i < 300; ++i) {
+    body += "h" + std::to_string(i) + " IN A 192.0.2.1\n";
+    body += "H" + std::to_string(i) + " IN TXT \"t\"\n";
+  }
+  const auto path = write(std::string(kHeader) + body);
+  auto zone = loadZoneFile(path, kOrigin);
+  ASSERT_TRUE(zone.ok()) << zone.error().toString();
+  ASSERT_EQ(zone->rrsets.size(), 601u);
+  for (std::size_t i = 1; i < zone->rrsets.size(); ++i) {
+    const auto order = zone->rrsets[i - 1].owner() <=> zone->rrsets[i].owner();
+    EXPECT_TRUE(order < 0 || (order == 0 && zone->rrsets[i - 1].type() < zone->rrsets[i].type()))
+        << i;
+  }
+  EXPECT_TRUE(validateZoneContents(*zone).ok());
 }
 
 TEST_F(ZoneFileTest, RequiresNsAtTheApexRfc1034Section4_2_1) {

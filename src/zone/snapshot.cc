@@ -8,27 +8,6 @@
 
 namespace holdfast::zone {
 
-const dns::RRset* Node::find(std::uint16_t rrtype) const noexcept {
-  for (const dns::RRset& rrset : rrsets_) {
-    if (rrset.type() == rrtype) {
-      return &rrset;
-    }
-  }
-  return nullptr;
-}
-
-std::span<const AdditionalTarget> Node::additional(const dns::RRset& rrset) const noexcept {
-  const auto index = static_cast<std::size_t>(&rrset - rrsets_.data());
-  const auto first = std::partition_point(
-      additional_.begin(), additional_.end(),
-      [index](const AdditionalTarget& target) { return target.rrset_index < index; });
-  auto last = first;
-  while (last != additional_.end() && last->rrset_index == index) {
-    ++last;
-  }
-  return {first, last};
-}
-
 Zone::Zone(dns::Name apex, dns::RRset soa, dns::RRset negative_soa) noexcept
     : apex_(apex),
       soa_(std::move(soa)),
@@ -36,8 +15,7 @@ Zone::Zone(dns::Name apex, dns::RRset soa, dns::RRset negative_soa) noexcept
       apex_labels_(apex.labelCount()) {}
 
 const Node* Zone::findNode(std::span<const std::uint8_t> lower_wire) const noexcept {
-  const auto it = nodes_.find(wireKey(lower_wire));
-  return it == nodes_.end() ? nullptr : &it->second;
+  return nodes_.find(lower_wire);
 }
 
 const Zone* Snapshot::findZone(std::span<const std::uint8_t> lower_wire) const noexcept {

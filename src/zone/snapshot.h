@@ -13,6 +13,7 @@
 
 #include "dns/name.h"
 #include "dns/rrset.h"
+#include "zone/node_table.h"
 
 namespace holdfast::zone {
 
@@ -31,57 +32,10 @@ struct WireNameHash {
   return {reinterpret_cast<const char*>(wire.data()), wire.size()};
 }
 
-// The addresses this zone holds for the target of one NS, MX or SRV record, found when the
-// snapshot is built so that additional section processing (RFC 1034 section 4.3.2 step 6) costs
-// no lookup on the answer path. Targets with neither A nor AAAA in the zone have no entry.
-struct AdditionalTarget {
-  std::size_t rrset_index = 0;         // the RRset of the node the record belongs to
-  std::span<const std::uint8_t> name;  // the target as written in the record's rdata
-  const dns::RRset* a = nullptr;       // may be null
-  const dns::RRset* aaaa = nullptr;    // may be null
-  bool from_wildcard = false;          // synthesized: written with `name` as owner (RFC 4592)
-  bool in_domain = false;              // at or below a delegation's NS owner: glue a referral
-                                       // must carry or set TC for (RFC 9471 section 3.1)
-};
-
-// Every RRset at one owner name, sorted by type; none at an empty non-terminal. Links to other
-// nodes of the same zone are set when the snapshot is built.
-class Node {
-public:
-  // The RRset of `rrtype`, or nullptr.
-  [[nodiscard]] const dns::RRset* find(std::uint16_t rrtype) const noexcept;
-
-  [[nodiscard]] std::span<const dns::RRset> rrsets() const noexcept { return rrsets_; }
-
-  // The additional targets of `rrset`, which must be one of rrsets().
-  [[nodiscard]] std::span<const AdditionalTarget> additional(
-      const dns::RRset& rrset) const noexcept;
-
-  // Whether this node is a zone cut: it has NS records and is not the apex (RFC 1034 section
-  // 4.2.1).
-  [[nodiscard]] bool isCut() const noexcept { return cut_; }
-
-  // The highest zone cut at or above this node, or nullptr when the node is authoritative data.
-  // Every name at or below a cut is answered with a referral from it, except DS at the cut
-  // itself (RFC 4035 section 3.1.4.1).
-  [[nodiscard]] const Node* delegation() const noexcept { return delegation_; }
-
-  // The wildcard child "*.<this name>", or nullptr (RFC 4592 section 2.1.1).
-  [[nodiscard]] const Node* wildcard() const noexcept { return wildcard_; }
-
-private:
-  friend class SnapshotBuilder;
-  friend class ZoneIndexer;
-
-  std::vector<dns::RRset> rrsets_;
-  std::vector<AdditionalTarget> additional_;  // sorted by rrset_index
-  const Node* delegation_ = nullptr;
-  const Node* wildcard_ = nullptr;
-  bool cut_ = false;
-};
-
 // One served zone: its nodes by lowercased owner, the apex included, plus the empty
-// non-terminals between the apex and every owner, so that "name exists" is a single lookup.
+// non-terminals between the apex and every owner, so that "name exists" is a single lookup. The
+// nodes, their names, RRsets and additional targets sit in a few large vectors, not one
+// allocation per name.
 class Zone {
 public:
   Zone(dns::Name apex, dns::RRset soa, dns::RRset negative_soa) noexcept;
@@ -113,7 +67,9 @@ private:
   dns::RRset soa_;
   dns::RRset negative_soa_;
   std::size_t apex_labels_ = 0;
-  std::unordered_map<std::string, Node, WireNameHash, std::equal_to<>> nodes_;
+  NodeTable nodes_;
+  std::vector<dns::RRset> rrsets_;            // every node's, a run per node sorted by type
+  std::vector<AdditionalTarget> additional_;  // every node's, a run per node
 };
 
 // Who this server says it is: the NSID option (RFC 5001) and the CHAOS TXT names id.server,

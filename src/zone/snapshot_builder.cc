@@ -2,7 +2,10 @@
 #include "zone/snapshot_builder.h"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "dns/address.h"
@@ -26,6 +29,31 @@ constexpr std::size_t kMaxChaosText = 255;
 
 std::string lowerKey(const dns::Name& name) {
   return std::string(wireKey(name.toLower().wire()));
+}
+
+std::span<const std::uint8_t> ownerWire(const dns::RRset& rrset) noexcept {
+  return {rrset.knot().owner, knot_dname_size(rrset.knot().owner)};
+}
+
+// How many nodes the owners of the static RRsets make, and the octets of their names; RRsets
+// are sorted by owner, so those of one owner are adjacent.
+struct OwnerTally {
+  std::size_t count = 0;
+  std::size_t octets = 0;
+};
+
+OwnerTally countOwners(const dns::ZoneContents& contents) noexcept {
+  OwnerTally tally;
+  std::span<const std::uint8_t> previous;
+  for (const dns::RRset& rrset : contents.rrsets) {
+    const auto owner = ownerWire(rrset);
+    if (tally.count == 0 || !dns::wireEqualIgnoringCase(owner, previous)) {
+      ++tally.count;
+      tally.octets += owner.size();
+    }
+    previous = owner;
+  }
+  return tally;
 }
 
 // Whether the static contents hold an RRset of `rrtype` at `name`; rrsets are sorted by owner,
@@ -216,37 +244,119 @@ Result<Zone> SnapshotBuilder::buildZone(PendingZone& pending) {
   negative_soa->setTtl(std::min(soa->ttl(), soa->soaMinimum()));
   Zone zone(contents.origin, std::move(soa).value(), std::move(negative_soa).value());
 
-  // Static RRsets unless a managed one replaces them, then the managed ones and the SOA.
-  std::vector<dns::Name> owners;
+  auto staged = stageRRsets(zone.nodes_, pending, std::move(apex_soa).value());
+  if (!staged.ok()) {
+    return staged.error();
+  }
+  placeRRsets(zone, *staged);
+  if (Status status = addEmptyNonTerminals(zone); !status.ok()) {
+    return status.error();
+  }
+  zone.nodes_.shrinkToFit();
+  ZoneIndexer::index(zone);
+  return zone;
+}
+
+// Static RRsets unless a managed one replaces them, then the managed ones and the apex SOA, each
+// with the number of its node (added on first sight) and sorted by node, then type.
+Result<std::vector<SnapshotBuilder::Staged>> SnapshotBuilder::stageRRsets(NodeTable& nodes,
+                                                                          PendingZone& pending,
+                                                                          dns::RRset apex_soa) {
+  dns::ZoneContents& contents = pending.contents;
+  std::vector<Staged> staged;
+  staged.reserve(contents.rrsets.size() + pending.managed.size() + 1);
+  const OwnerTally owners = countOwners(contents);
+  nodes.reserve(owners.count + pending.managed.size() + 1, owners.octets);
+  std::array<std::uint8_t, dns::Name::kMaxWireSize> lower;
+  const auto stage = [&](dns::RRset rrset) -> Status {
+    const auto owner = ownerWire(rrset);
+    dns::lowerWire(owner, lower.data());
+    const auto [node, added] = nodes.insert({lower.data(), owner.size()});
+    if (node == nullptr) {
+      return makeError(Errc::kInternal, "zone " + contents.origin.toText() + " is too large");
+    }
+    const auto number = static_cast<std::uint32_t>(node - nodes.nodes().data());
+    staged.push_back(Staged{number, std::move(rrset)});
+    return okStatus();
+  };
+
   for (dns::RRset& rrset : contents.rrsets) {
-    dns::Name owner = rrset.owner();
-    if (pending.managed.contains(RRsetKey{owner, rrset.type()})) {
+    if (!pending.managed.empty() &&
+        pending.managed.contains(RRsetKey{rrset.owner(), rrset.type()})) {
       continue;
     }
-    zone.nodes_[lowerKey(owner)].rrsets_.push_back(std::move(rrset));
-    owners.push_back(owner);
+    if (Status status = stage(std::move(rrset)); !status.ok()) {
+      return status.error();
+    }
   }
+  const std::size_t static_count = staged.size();
   for (auto& [key, rrset] : pending.managed) {
-    zone.nodes_[lowerKey(key.first)].rrsets_.push_back(std::move(rrset));
-    owners.push_back(key.first);
+    if (Status status = stage(std::move(rrset)); !status.ok()) {
+      return status.error();
+    }
   }
-  zone.nodes_[lowerKey(contents.origin)].rrsets_.push_back(std::move(apex_soa).value());
-  for (auto& [key, node] : zone.nodes_) {
-    std::sort(node.rrsets_.begin(), node.rrsets_.end(),
-              [](const dns::RRset& a, const dns::RRset& b) { return a.type() < b.type(); });
+  if (Status status = stage(std::move(apex_soa)); !status.ok()) {
+    return status.error();
   }
+  contents.rrsets.clear();
+  contents.rrsets.shrink_to_fit();
 
-  // Empty non-terminals: every name between an owner and the apex exists (RFC 4592 section 2.2.2).
-  const std::size_t apex_labels = contents.origin.labelCount();
-  for (const dns::Name& owner : owners) {
-    for (dns::Name name = owner.parent(); name.labelCount() > apex_labels; name = name.parent()) {
-      if (!zone.nodes_.try_emplace(lowerKey(name)).second) {
+  // The static RRsets come sorted by owner, then type, and nodes are numbered in order of first
+  // sight, so they are in order already: only the few managed ones and the SOA need sorting in.
+  const auto before = [](const Staged& a, const Staged& b) {
+    return a.node != b.node ? a.node < b.node : a.rrset.type() < b.rrset.type();
+  };
+  const auto middle = staged.begin() + static_cast<std::ptrdiff_t>(static_count);
+  if (std::is_sorted(staged.begin(), middle, before)) {
+    std::sort(middle, staged.end(), before);
+    std::inplace_merge(staged.begin(), middle, staged.end(), before);
+  } else {
+    std::sort(staged.begin(), staged.end(), before);
+  }
+  return staged;
+}
+
+// Moves the staged RRsets into the zone's one vector and points each node at its run.
+void SnapshotBuilder::placeRRsets(Zone& zone, std::vector<Staged>& staged) {
+  zone.rrsets_.reserve(staged.size());
+  for (Staged& entry : staged) {
+    zone.rrsets_.push_back(std::move(entry.rrset));
+  }
+  const std::span<Node> nodes = zone.nodes_.nodes();
+  for (std::size_t begin = 0; begin < staged.size();) {
+    std::size_t end = begin + 1;
+    while (end < staged.size() && staged[end].node == staged[begin].node) {
+      ++end;
+    }
+    Node& node = nodes[staged[begin].node];
+    node.rrsets_ = zone.rrsets_.data() + begin;
+    node.rrset_count_ = static_cast<std::uint32_t>(end - begin);
+    begin = end;
+  }
+}
+
+// Empty non-terminals: every name between an owner and the apex exists (RFC 4592 section 2.2.2).
+Status SnapshotBuilder::addEmptyNonTerminals(Zone& zone) {
+  const std::size_t apex_labels = zone.apexLabels();
+  const std::size_t owners = zone.nodes_.size();
+  std::array<std::uint8_t, dns::Name::kMaxWireSize> buffer;
+  for (std::size_t i = 0; i < owners; ++i) {
+    // Copied out: inserting may move the table's name arena.
+    const auto stored = zone.nodes_.name(zone.nodes_.nodes()[i]);
+    std::copy(stored.begin(), stored.end(), buffer.begin());
+    std::span<const std::uint8_t> name(buffer.data(), stored.size());
+    for (std::size_t labels = dns::wireLabelCount(name); labels > apex_labels + 1; --labels) {
+      name = dns::wireParent(name);
+      const auto [node, added] = zone.nodes_.insert(name);
+      if (node == nullptr) {
+        return makeError(Errc::kInternal, "zone " + zone.apex().toText() + " is too large");
+      }
+      if (!added) {
         break;  // this ancestor, and so every one above it, is in already
       }
     }
   }
-  ZoneIndexer::index(zone);
-  return zone;
+  return okStatus();
 }
 
 }  // namespace holdfast::zone

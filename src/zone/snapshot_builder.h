@@ -60,8 +60,19 @@ private:
     std::map<RRsetKey, dns::RRset> managed;
   };
 
+  // An RRset on its way into a zone, with the number of its node.
+  struct Staged {
+    std::uint32_t node;
+    dns::RRset rrset;
+  };
+
   [[nodiscard]] PendingZone* findEnclosing(const dns::Name& name) noexcept;
   [[nodiscard]] static Result<Zone> buildZone(PendingZone& pending);
+  [[nodiscard]] static Result<std::vector<Staged>> stageRRsets(NodeTable& nodes,
+                                                               PendingZone& pending,
+                                                               dns::RRset apex_soa);
+  static void placeRRsets(Zone& zone, std::vector<Staged>& staged);
+  [[nodiscard]] static Status addEmptyNonTerminals(Zone& zone);
 
   std::vector<PendingZone> zones_;
   std::vector<std::uint8_t> nsid_;

@@ -1,7 +1,6 @@
 // ZoneIndexer: zone cuts, wildcard children and additional section targets of one zone.
 #include <algorithm>
 #include <optional>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -72,50 +71,66 @@ std::optional<AdditionalTarget> resolveTarget(const Zone& zone, const dns::Name&
 
 void ZoneIndexer::index(Zone& zone) {
   linkCutsAndWildcards(zone);
-  for (auto& [key, node] : zone.nodes_) {
-    findAdditionalTargets(zone, node);
-  }
+  findAdditionalTargets(zone);
 }
 
 void ZoneIndexer::linkCutsAndWildcards(Zone& zone) {
-  const std::string apex_key(wireKey(zone.apex_.toLower().wire()));
+  NodeTable& table = zone.nodes_;
+  const std::span<Node> nodes = table.nodes();
+  const Node* apex = table.find(zone.apex_.toLower().wire());
 
   // Parents before children, so each node inherits the cut above it.
-  std::vector<std::pair<std::size_t, std::pair<const std::string, Node>*>> by_depth;
-  by_depth.reserve(zone.nodes_.size());
-  for (auto& entry : zone.nodes_) {
-    const auto* wire = reinterpret_cast<const std::uint8_t*>(entry.first.data());
-    by_depth.emplace_back(dns::wireLabelCount({wire, entry.first.size()}), &entry);
+  std::vector<std::pair<std::uint8_t, std::uint32_t>> by_depth;
+  by_depth.reserve(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    by_depth.emplace_back(static_cast<std::uint8_t>(dns::wireLabelCount(table.name(nodes[i]))),
+                          static_cast<std::uint32_t>(i));
   }
-  std::sort(by_depth.begin(), by_depth.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(by_depth.begin(), by_depth.end());
 
-  for (auto& [depth, entry] : by_depth) {
-    Node& node = entry->second;
-    if (entry->first == apex_key) {
+  for (const auto& [depth, index] : by_depth) {
+    Node& node = nodes[index];
+    if (&node == apex) {
       continue;  // NS at the apex is the zone's own, not a cut
     }
     node.cut_ = node.find(KNOT_RRTYPE_NS) != nullptr;
 
     // Every name between the apex and an owner is in the table, so the parent is too.
-    const auto* wire = reinterpret_cast<const std::uint8_t*>(entry->first.data());
-    const auto parent_wire = dns::wireParent({wire, entry->first.size()});
-    const auto parent = zone.nodes_.find(wireKey(parent_wire));
-    if (parent == zone.nodes_.end()) {
+    const auto name = table.name(node);
+    Node* parent = table.find(dns::wireParent(name));
+    if (parent == nullptr) {
       continue;
     }
-    const Node* inherited = parent->second.delegation_;
+    const Node* inherited = parent->delegation_;
     node.delegation_ = inherited != nullptr ? inherited : (node.cut_ ? &node : nullptr);
-    if (entry->first.size() >= 2 && entry->first[0] == 1 && entry->first[1] == '*') {
-      parent->second.wildcard_ = &node;
+    if (name.size() >= 2 && name[0] == 1 && name[1] == '*') {
+      parent->wildcard_ = &node;
     }
   }
 }
 
-void ZoneIndexer::findAdditionalTargets(Zone& zone, Node& node) {
-  node.additional_.clear();
-  for (std::size_t i = 0; i < node.rrsets_.size(); ++i) {
-    const dns::RRset& rrset = node.rrsets_[i];
+void ZoneIndexer::findAdditionalTargets(Zone& zone) {
+  zone.additional_.clear();
+  const std::span<Node> nodes = zone.nodes_.nodes();
+  for (Node& node : nodes) {
+    const std::size_t first = zone.additional_.size();
+    addTargets(zone, node);
+    node.additional_count_ = static_cast<std::uint32_t>(zone.additional_.size() - first);
+  }
+
+  // The vector is complete: point each node at its run, in the order they were added.
+  zone.additional_.shrink_to_fit();
+  std::size_t offset = 0;
+  for (Node& node : nodes) {
+    node.additional_ = zone.additional_.data() + offset;
+    offset += node.additional_count_;
+  }
+}
+
+void ZoneIndexer::addTargets(Zone& zone, const Node& node) {
+  const std::span<const dns::RRset> rrsets = node.rrsets();
+  for (std::size_t i = 0; i < rrsets.size(); ++i) {
+    const dns::RRset& rrset = rrsets[i];
     const auto offset = targetOffset(rrset.type());
     if (!offset.has_value()) {
       continue;
@@ -134,7 +149,7 @@ void ZoneIndexer::findAdditionalTargets(Zone& zone, Node& node) {
       resolved->rrset_index = i;
       resolved->name = name;
       resolved->in_domain = node.cut_ && target->isSubdomainOf(owner);
-      node.additional_.push_back(*resolved);
+      zone.additional_.push_back(*resolved);
     }
   }
 }

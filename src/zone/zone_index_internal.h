@@ -8,14 +8,15 @@ namespace holdfast::zone {
 
 class ZoneIndexer {
 public:
-  // Sets Node::cut_, delegation_, wildcard_ and additional_ of every node in `zone`. REQUIRES:
-  // every node, empty non-terminals included, is in zone.nodes_ and no RRset moves afterwards
-  // (the links point into the nodes).
+  // Sets Node::cut_, delegation_, wildcard_ and additional_ of every node in `zone`, and fills
+  // zone.additional_. REQUIRES: every node, empty non-terminals included, is in zone.nodes_, each
+  // points at its RRsets, and no node or RRset moves afterwards (the links point into them).
   static void index(Zone& zone);
 
 private:
   static void linkCutsAndWildcards(Zone& zone);
-  static void findAdditionalTargets(Zone& zone, Node& node);
+  static void findAdditionalTargets(Zone& zone);
+  static void addTargets(Zone& zone, const Node& node);
 };
 
 }  // namespace holdfast::zone
