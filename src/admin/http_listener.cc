@@ -2,6 +2,7 @@
 #include "admin/http_listener.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -144,6 +145,13 @@ Result<std::unique_ptr<HttpListener>> HttpListener::start(HttpListenerOptions op
   server.set_read_timeout(kIoTimeout);
   server.set_write_timeout(kIoTimeout);
   server.set_payload_max_length(kMaxRequestBodyBytes);
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second process bind the same
+  // address and take half of the connections (and tokens). SO_REUSEADDR only: a port in use by
+  // anyone else is a bind error.
+  server.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    (void)::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
 
   std::vector<HttpRoute> routes = builtInRoutes(options);
   routes.insert(routes.begin(), options.routes.begin(), options.routes.end());

@@ -75,6 +75,20 @@ TEST(HttpListenerTest, ServesHealthReadinessAndMetrics) {
   EXPECT_FALSE(client.Get("/healthz"));
 }
 
+// Two listeners on one address would split connections (and bearer tokens) between two
+// processes: the second must fail to bind, as a DNS port in use does.
+TEST(HttpListenerTest, AnAddressInUseIsABindError) {
+  HttpListenerOptions options;
+  options.listen = "127.0.0.1:0";
+  auto first = HttpListener::start(options);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  options.listen = "127.0.0.1:" + std::to_string((*first)->port());
+  auto second = HttpListener::start(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, Errc::kIo);
+  EXPECT_NE(second.error().message.find(options.listen), std::string::npos);
+}
+
 TEST(HttpListenerTest, ReportsBadAddress) {
   HttpListenerOptions options;
   options.listen = "not-an-address:1";

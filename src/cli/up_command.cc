@@ -1,11 +1,15 @@
 // `holdfast up` and `holdfast check-config`: wiring of store, publisher, server and control plane.
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/file.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -19,6 +23,7 @@
 #include "cli/up_admin.h"
 #include "cli/up_reload.h"
 #include "common/log.h"
+#include "common/unique_fd.h"
 #include "control/control_plane.h"
 #include "server/publisher.h"
 #include "server/server.h"
@@ -40,6 +45,33 @@ const log::Logger& logger() {
 int fail(int status, const Error& error) {
   std::fprintf(stderr, "holdfast: %s\n", error.message.c_str());
   return status;
+}
+
+// Creates data_dir and takes an exclusive lock on data_dir/holdfast.lock for the life of the
+// process: two `up` on one store would run two control planes and overwrite each other's pid
+// and admin files. Errors: kIo naming the directory (and the pid of the holder if known).
+Result<UniqueFd> lockDataDir(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    return makeError(Errc::kIo, fmt::format("data_dir {}: {}", data_dir.string(), ec.message()));
+  }
+  const std::filesystem::path path = data_dir / "holdfast.lock";
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (fd.fd() < 0) {
+    return makeError(Errc::kIo, fmt::format("{}: {}", path.string(), std::strerror(errno)));
+  }
+  if (::flock(fd.fd(), LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error != EWOULDBLOCK) {
+      return makeError(Errc::kIo, fmt::format("{}: {}", path.string(), std::strerror(error)));
+    }
+    auto holder = findRunningUp(data_dir);
+    return makeError(
+        Errc::kIo, fmt::format("data_dir {} is in use by another holdfast up{}", data_dir.string(),
+                               holder.ok() ? fmt::format(" (pid {})", *holder) : ""));
+  }
+  return fd;
 }
 
 Result<std::unique_ptr<store::Store>> openStore(const config::Config& config) {
@@ -171,6 +203,11 @@ int runUp(const std::string& config_path) {
     return fail(kExitRuntime, server.error());
   }
 
+  auto lock = lockDataDir(config.data_dir);
+  if (!lock.ok()) {
+    (*server)->stop();
+    return fail(kExitRuntime, lock.error());
+  }
   auto store = openStore(config);
   if (!store.ok()) {
     return fail(kExitRuntime, store.error());

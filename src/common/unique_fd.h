@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 namespace holdfast {
 
 class UniqueFd {
@@ -17,6 +19,18 @@ public:
 
   UniqueFd(const UniqueFd&) = delete;
   UniqueFd& operator=(const UniqueFd&) = delete;
+
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      if (fd_ >= 0) {
+        ::close(fd_);
+      }
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
 
   // The descriptor, or a negative value if opening it failed.
   [[nodiscard]] int fd() const noexcept { return fd_; }

@@ -47,6 +47,11 @@ const std::map<std::string, std::string>& counterHelp() {
 }
 
 std::string metricName(const std::string& dotted) {
+  // The per-upstream families own holdfast_resolver_upstream_{queries,timeouts,failures}_total;
+  // the totals over all upstreams get names of their own (a name may be declared only once).
+  if (dotted.starts_with("upstream.")) {
+    return "holdfast_resolver_upstream_attempt_" + dotted.substr(9) + "_total";
+  }
   std::string out = "holdfast_resolver_";
   for (const char c : dotted) {
     out.push_back(c == '.' ? '_' : c);

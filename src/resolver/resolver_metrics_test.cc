@@ -1,6 +1,9 @@
 // Resolver metrics: counters, per-answer labels, histogram and per-upstream families.
 #include "resolver/resolver_metrics.h"
 
+#include <set>
+#include <sstream>
+
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
@@ -77,6 +80,27 @@ TEST(ResolverMetricsTest, UpstreamBreakerStateAndTransitions) {
                   "to=\"open\"} 1"));
   EXPECT_TRUE(has(text, "holdfast_resolver_upstream_queries_total{upstream=\"127.0.0.2:53\"} 9"));
   EXPECT_TRUE(has(text, "holdfast_resolver_upstream_timeouts_total{upstream=\"127.0.0.2:53\"} 4"));
+}
+
+// The text format allows one TYPE line per metric name: a name declared twice (once as a total
+// over all upstreams, once per upstream) makes scrapers reject the whole exposition.
+TEST(ResolverMetricsTest, EveryMetricNameIsDeclaredOnce) {
+  ResolverStats stats;
+  stats.upstream_queries = 7;
+  UpstreamStatus u;
+  u.name = "127.0.0.2:53";
+  u.queries = 7;
+  const std::string text = exposition(stats, {u});
+  std::set<std::string> declared;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("# TYPE ")) {
+      const std::string name = line.substr(7, line.find(' ', 7) - 7);
+      EXPECT_TRUE(declared.insert(name).second) << name << " declared twice";
+    }
+  }
+  EXPECT_GT(declared.size(), 20U);
+  EXPECT_TRUE(has(text, "holdfast_resolver_upstream_attempt_queries_total 7"));
 }
 
 }  // namespace

@@ -33,6 +33,33 @@ void operator delete(void* block, std::size_t) noexcept {
   std::free(block);
 }
 
+// The nothrow forms too (std::stable_sort and std::inplace_merge take their temporary buffers
+// with them): every allocation function this binary uses must pair with the deletes above.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  ++allocations;
+  return std::malloc(size == 0 ? 1 : size);
+}
+
+void operator delete(void* block, const std::nothrow_t&) noexcept {
+  std::free(block);
+}
+
+void* operator new[](std::size_t size) {
+  return operator new(size);
+}
+
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+
+void operator delete[](void* block) noexcept {
+  std::free(block);
+}
+
+void operator delete[](void* block, std::size_t) noexcept {
+  std::free(block);
+}
+
 namespace holdfast::zone {
 namespace {
 

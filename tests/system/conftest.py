@@ -6,6 +6,7 @@ them listen on 127.0.0.0/8 only and are stopped by PID at the end of the test.
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import socket
@@ -83,6 +84,10 @@ class Holdfast:
     def __init__(self, workdir, config_text):
         self.workdir = pathlib.Path(workdir)
         self.config = self.workdir / "holdfast.yaml"
+        # The admin API's default port is fixed; a test that runs two servers at once would
+        # find it taken, so every test server picks a free one unless its config says otherwise.
+        if not re.search(r"^admin:", config_text, re.MULTILINE):
+            config_text += 'admin: {listen: "127.0.0.1:0"}\n'
         self.config.write_text(config_text)
         self.proc = None
         self.lines = []

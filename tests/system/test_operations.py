@@ -1,8 +1,9 @@
 """Operating `up`: signals, and what the configuration says is served."""
 import signal
+import subprocess
 import time
 
-from conftest import Holdfast, make_config, wait_until
+from conftest import Holdfast, holdfast_bin, make_config, wait_until
 
 ALL = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
 
@@ -39,3 +40,19 @@ def test_removed_endpoint_is_no_longer_served(workdir, backends):
                        "published record of an unconfigured endpoint ignored")
     finally:
         again.stop()
+
+
+def test_a_second_up_on_the_same_data_dir_is_refused(holdfast):
+    """Two control planes on one store would overwrite each other's pid and admin files, and
+    the first would vanish from `holdfast status` and `holdfast reload`."""
+    wait_until(lambda: holdfast.addresses() == ALL, "published")
+    pid_file = holdfast.workdir / "data" / "holdfast.pid"
+    assert pid_file.read_text().strip() == str(holdfast.proc.pid)
+    second = subprocess.run([str(holdfast_bin()), "up", "--config", str(holdfast.config)],
+                            cwd=holdfast.workdir, capture_output=True, text=True, timeout=30)
+    assert second.returncode == 1, second.stderr
+    assert f"data_dir data is in use by another holdfast up (pid {holdfast.proc.pid})" \
+        in second.stderr, second.stderr
+    assert pid_file.read_text().strip() == str(holdfast.proc.pid)
+    assert (holdfast.workdir / "data" / "admin.json").exists()
+    assert holdfast.addresses() == ALL
