@@ -120,8 +120,15 @@ Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoi
   // A latest plan older than what is published (a hand edit of published/) is re-planned too.
   // A stepped plan whose step changed (more backends held back, same addresses now) is
   // rewritten as well, so what an operator reviews says what the planner sees.
+  // And a latest plan edited in place after its generation was published (what is served
+  // differs from the plan of the same generation) is re-planned: no enactor would publish the
+  // same generation again, so waiting would never converge (L1).
+  const bool edited_after_publish = published->record && state.latest_plan &&
+                                    state.latest_plan->generation == published->generation() &&
+                                    (published->record->addresses != decision->addresses ||
+                                     published->record->ttl != endpoint.ttl_seconds);
   if (state.latest_plan && matches(*state.latest_plan, endpoint, decision->addresses) &&
-      state.latest_plan->generation >= published->generation() &&
+      state.latest_plan->generation >= published->generation() && !edited_after_publish &&
       (decision->held_back == 0 || state.latest_plan->reason == decision->reason)) {
     return std::optional<PlanResult>(
         PlanResult{PlanOutcome::kUnchanged, state.latest_plan->generation});

@@ -124,6 +124,33 @@ TEST_F(PlannerTest, ContinuesFromTheNewestGeneration) {
   EXPECT_EQ(plan()->generation, 51U);
 }
 
+// L1 (found by holdfast sim, seed 4784 of 1,000,000): a plan rewritten by hand at the
+// generation that is already published, then matching what health asks for, left the served
+// addresses behind forever: the planner saw its wish planned, no enactor republishes a
+// generation. The planner writes a newer generation instead.
+TEST_F(PlannerTest, ReplansAPlanEditedInPlaceAfterItWasPublished) {
+  setAllHealth(store_, endpoint_, true);
+  ASSERT_EQ(plan()->generation, 1U);
+  const Plan planned = *readPlan(store_, endpoint_, 1);
+  ASSERT_GE(planned.addresses.size(), 2U);
+  // Generation 3 was written by hand with one address and published as such...
+  testing::putPlan(store_, testing::makePlan(endpoint_, 3, {planned.addresses[0]}));
+  ASSERT_TRUE(store_
+                  .put(publishedKey(endpoint_.name), encodePublished({3,
+                                                                      "example.test.",
+                                                                      endpoint_.rrtype,
+                                                                      endpoint_.ttl_seconds,
+                                                                      {planned.addresses[0]},
+                                                                      "enactor-1"}))
+                  .ok());
+  // ...then rewritten in place to what health asks for.
+  testing::putPlan(store_, testing::makePlan(endpoint_, 3, planned.addresses));
+  const auto result = plan();
+  EXPECT_EQ(result->outcome, PlanOutcome::kCreated);
+  EXPECT_EQ(result->generation, 4U);
+  EXPECT_EQ(readPlan(store_, endpoint_, 4)->addresses, planned.addresses);
+}
+
 TEST_F(PlannerTest, ReplansACorruptLatestPlan) {
   setAllHealth(store_, endpoint_, true);
   ASSERT_EQ(plan()->generation, 1U);

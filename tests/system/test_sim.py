@@ -1,6 +1,7 @@
 """`holdfast sim` as an operator runs it: the naive 2025 protocol must be caught serving an empty
 endpoint with a replayable schedule; holdfast's own control classes must break nothing over a
 bounded number of seeds; bad input gets exit status 2 and a message naming the line."""
+import pathlib
 import re
 import subprocess
 
@@ -63,3 +64,14 @@ def test_a_broken_schedule_file_names_its_line(tmp_path):
     missing = sim(tmp_path, "--replay", "nothing-here.schedule")
     assert missing.returncode == 2, missing.stdout + missing.stderr
     assert "nothing-here.schedule: cannot open" in missing.stderr, missing.stderr
+
+
+def test_schedules_that_once_broke_holdfast_now_converge(tmp_path):
+    """Each file under sim_schedules/ is a shrunk schedule that broke holdfast once (named after
+    what it does); replaying it must now hold every property."""
+    schedules = sorted((pathlib.Path(__file__).parent / "sim_schedules").glob("*.schedule"))
+    assert schedules
+    for schedule in schedules:
+        done = sim(tmp_path, "--replay", str(schedule))
+        assert done.returncode == 0, f"{schedule.name}:\n{done.stdout}{done.stderr}"
+        assert "no violation" in done.stdout, done.stdout
