@@ -89,9 +89,16 @@ Result<std::string> loadOrCreateToken(const std::filesystem::path& path) {
     if (auto s = createTokenFile(path); !s.ok()) {
       return s.error();
     }
-    if (::stat(path.c_str(), &info) != 0) {
-      return makeError(Errc::kIo, fmt::format("{}: {}", path.string(), std::strerror(errno)));
-    }
+  }
+  return loadToken(path);
+}
+
+Result<std::string> loadToken(const std::filesystem::path& path) {
+  struct stat info {};
+
+  if (::stat(path.c_str(), &info) != 0) {
+    return makeError(errno == ENOENT ? Errc::kConfig : Errc::kIo,
+                     fmt::format("{}: {}", path.string(), std::strerror(errno)));
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     return makeError(Errc::kConfig,

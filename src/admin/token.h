@@ -22,6 +22,10 @@ inline constexpr std::size_t kMinTokenChars = 16;
 // outside printable ASCII.
 [[nodiscard]] Result<std::string> loadOrCreateToken(const std::filesystem::path& path);
 
+// Reads the token in `path` with the same checks, never creating the file (for clients).
+// Errors: kConfig for a missing file and the checks above; kIo when it cannot be read.
+[[nodiscard]] Result<std::string> loadToken(const std::filesystem::path& path);
+
 // Compares in time that depends only on the lengths, so a client cannot learn the token one
 // character at a time from response times.
 [[nodiscard]] bool tokensEqual(std::string_view expected, std::string_view given) noexcept;

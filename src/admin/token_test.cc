@@ -36,6 +36,19 @@ TEST(Token, CreatesAPrivateFileOnceAndReadsItBack) {
   EXPECT_EQ(*second, *first);
 }
 
+// A client reads the token and never creates one: a mistyped path would otherwise become a
+// fresh token file and every request a puzzling 401.
+TEST(Token, AClientNeverCreatesATokenFile) {
+  const auto path = tempPath("missing.token");
+  auto token = loadToken(path);
+  ASSERT_FALSE(token.ok());
+  EXPECT_EQ(token.error().code, Errc::kConfig);
+  EXPECT_NE(token.error().message.find("missing.token"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  ASSERT_TRUE(loadOrCreateToken(path).ok());
+  EXPECT_EQ(*loadToken(path), *loadOrCreateToken(path));
+}
+
 TEST(Token, RefusesAFileOthersCanRead) {
   const auto path = tempPath("open.token");
   std::ofstream(path) << "0123456789abcdef0123\n";

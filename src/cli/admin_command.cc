@@ -74,7 +74,7 @@ Result<Target> findTarget(const AdminFlags& flags) {
       token_file = info["token_file"].get<std::string>();
     }
   }
-  auto token = admin::loadOrCreateToken(token_file);
+  auto token = admin::loadToken(token_file);
   if (!token.ok()) {
     return token.error();
   }

@@ -230,3 +230,11 @@ def test_stop_removes_admin_json_and_a_bad_token_file_stops_up(workdir, backends
     bad = Holdfast(workdir, admin_config(backends)).start(wait=False)
     assert bad.proc.wait(timeout=20) == 2
     assert "admin.token_file" in "".join(bad.raw) and "chmod 600" in "".join(bad.raw)
+
+
+def test_a_missing_token_file_is_a_usage_error_and_is_not_created(workdir):
+    missing = workdir / "no-such.token"
+    done = run_cli(workdir, "status", "--admin", "127.0.0.1:9", "--token-file", str(missing))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no-such.token: No such file or directory" in done.stderr, done.stderr
+    assert not missing.exists()
