@@ -249,6 +249,25 @@ TEST_F(BlastRadiusTest, WithFailOpenOffNothingHealthyFreezesThePlan) {
   EXPECT_NE(logs.text().find("fail-open is off, keeping the current plan"), std::string::npos);
 }
 
+TEST_F(BlastRadiusTest, AFrozenPlannerSupersedesAHeldHandPlanWithWhatIsServed) {
+  endpoint_.policy.fail_open = false;
+  startWithAllTen();
+  testing::putPlan(store_, testing::makePlan(endpoint_, 2, {"127.0.0.4", "127.0.0.5"}));
+  onlyHealthy({});
+  EXPECT_EQ(*enactor().enactEndpoint(endpoint_), EnactOutcome::kHeld);
+
+  // Nothing healthy and fail-open off: the planner keeps what is served, and says so with a
+  // newer plan, so the held hand plan stops being the newest and nothing waits for a human.
+  const auto planned = planner().planEndpoint(endpoint_);
+  EXPECT_EQ(planned->outcome, PlanOutcome::kCreated);
+  EXPECT_EQ(planned->generation, 3U);
+  EXPECT_EQ(*enactor().enactEndpoint(endpoint_), EnactOutcome::kApplied);
+  EXPECT_EQ(readPublishedRecord(store_, endpoint_)->generation, 3U);
+  EXPECT_EQ(published().size(), 10U);
+  EXPECT_EQ(planner().planEndpoint(endpoint_)->outcome, PlanOutcome::kFrozen);
+  EXPECT_EQ(*enactor().enactEndpoint(endpoint_), EnactOutcome::kUpToDate);
+}
+
 TEST_F(BlastRadiusTest, TheJournalIsAppendOnlyEvenWhenTheSerialIsSetBack) {
   startWithAllTen();
   const auto first = testing::getKey(store_, journalKey(endpoint_.zone, 1));

@@ -104,7 +104,7 @@ Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoi
   state.newest = std::max(state.newest, published->generation());
 
   // The change budget is measured against what is served now, not against the latest plan.
-  const std::optional<PlanDecision> decision =
+  std::optional<PlanDecision> decision =
       decidePlan(endpoint, observed, published->record ? &published->record->addresses : nullptr);
   if (!decision) {
     logger_.debug("waiting for a first health observation of every backend",
@@ -113,8 +113,19 @@ Result<std::optional<PlanResult>> Planner::tryWrite(const EndpointConfig& endpoi
   }
   noteMode(endpoint, *decision);
   if (decision->mode == PlanMode::kFrozen) {
-    return std::optional<PlanResult>(
-        PlanResult{PlanOutcome::kFrozen, state.latest_plan ? state.latest_plan->generation : 0});
+    // Frozen means "keep what is served". A newer plan that says otherwise (a hand plan, or
+    // one written before every backend went down) is superseded by one that re-affirms what is
+    // served: left newest, an over-budget one would wait for an approval for ever (L1).
+    const bool keeps_served =
+        !published->record || published->record->addresses.empty() ||
+        (state.latest_plan && state.latest_plan->generation >= published->generation() &&
+         matches(*state.latest_plan, endpoint, published->record->addresses));
+    if (keeps_served) {
+      return std::optional<PlanResult>(
+          PlanResult{PlanOutcome::kFrozen, state.latest_plan ? state.latest_plan->generation : 0});
+    }
+    decision->addresses = published->record->addresses;
+    decision->reason = "no backend healthy: fail-open off, re-affirming what is served";
   }
 
   // A latest plan older than what is published (a hand edit of published/) is re-planned too.
