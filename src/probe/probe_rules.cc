@@ -101,10 +101,31 @@ void ProbeRules::judgeFailures(const ProbeCheck& check,
         now);
 }
 
+void ProbeRules::forgetDepartedTargets(const ProbeCheck& check,
+                                       const std::set<std::string>& current,
+                                       std::chrono::steady_clock::time_point now) {
+  ConnectState& state = connects_[check.where];
+  // Summaries of addresses that left the answer a round ago go, so that a name whose addresses
+  // keep changing does not grow this map without bound.
+  for (const std::string& target : state.departed) {
+    if (!current.contains(target)) {
+      summaries_.erase(Key{kAlertUnreachableAddress, check.name + "->" + target});
+    }
+  }
+  state.departed.clear();
+  for (const std::string& target : state.targets) {
+    if (!current.contains(target)) {
+      judge(kAlertUnreachableAddress, check.name + "->" + target, false,
+            target + ": no longer in the answer", now);
+      state.departed.insert(target);
+    }
+  }
+  state.targets = current;
+}
+
 void ProbeRules::observeConnects(const ProbeCheck& check,
                                  const std::vector<AddressResult>& results,
                                  std::chrono::steady_clock::time_point now) {
-  std::set<std::string>& previous = connect_targets_[check.name];
   std::set<std::string> current;
   std::vector<std::string> failed;
   for (const AddressResult& result : results) {
@@ -115,16 +136,12 @@ void ProbeRules::observeConnects(const ProbeCheck& check,
       failed.push_back(result.target + " (" + result.reason + ")");
     }
   }
-  for (const std::string& target : previous) {
-    if (!current.contains(target)) {
-      judge(kAlertUnreachableAddress, check.name + "->" + target, false,
-            target + ": no longer in the answer", now);
-    }
-  }
-  previous = std::move(current);
+  forgetDepartedTargets(check, current, now);
 
   const bool all_failed = !results.empty() && failed.size() == results.size();
-  judge(kAlertAllAddressesUnreachable, check.name, all_failed,
+  judge(kAlertAllAddressesUnreachable,
+        fmt::format("{}->*:{}", check.name, check.connect ? check.connect->health.port : 0),
+        all_failed,
         all_failed
             ? fmt::format("none of {} address(es) accepted: {}", results.size(), joined(failed))
             : fmt::format("{} of {} address(es) accepted", results.size() - failed.size(),

@@ -26,7 +26,8 @@ inline constexpr const char* kAlertAddressMissing = "address_missing";
 inline constexpr const char* kAlertSlowAnswer = "slow_answer";
 inline constexpr const char* kAlertLatencyAnomaly = "latency_anomaly";
 inline constexpr const char* kAlertFailureRatio = "failure_ratio";
-// End-to-end conditions: the subject is "<name>-><address>:<port>", or "<name>" for "all".
+// End-to-end conditions: the subject is "<name>-><address>:<port>", or "<name>->*:<port>"
+// when every address failed.
 inline constexpr const char* kAlertUnreachableAddress = "unreachable_address";
 inline constexpr const char* kAlertAllAddressesUnreachable = "all_addresses_unreachable";
 
@@ -77,6 +78,11 @@ private:
                      bool failed,
                      std::chrono::steady_clock::time_point now);
 
+  // Resolves unreachable_address for the addresses of `check` that are no longer in `current`.
+  void forgetDepartedTargets(const ProbeCheck& check,
+                             const std::set<std::string>& current,
+                             std::chrono::steady_clock::time_point now);
+
   // Reports one condition; it fires once it has been true for for_duration_.
   void judge(const std::string& condition,
              const std::string& subject,
@@ -91,7 +97,14 @@ private:
   std::map<std::string, std::vector<std::string>> last_addresses_;  // subject -> last non-empty
   std::map<std::string, std::deque<std::chrono::microseconds>> latencies_;  // subject -> recent
   std::map<std::string, FailureWindow> failures_;                           // subject -> window
-  std::map<std::string, std::set<std::string>> connect_targets_;  // name -> last round's targets
+
+  // The addresses one check connected to: last round's, and those that left the answer then.
+  struct ConnectState {
+    std::set<std::string> targets;
+    std::set<std::string> departed;
+  };
+
+  std::map<std::string, ConnectState> connects_;  // check.where -> state
 };
 
 }  // namespace holdfast::probe

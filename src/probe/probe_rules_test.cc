@@ -12,6 +12,8 @@ using Clock = std::chrono::steady_clock;
 ProbeCheck check() {
   ProbeCheck c;
   c.name = "api.example.test.";
+  c.connect = ConnectCheck{};
+  c.connect->health.port = 443;
   c.contains = {"192.0.2.1"};
   c.max_latency = milliseconds(100);
   return c;
@@ -233,7 +235,7 @@ TEST(ProbeRules, AnUnreachableAddressFiresAndResolvesWhenItConnectsAgain) {
             "192.0.2.2:443: connect: Connection refused");
 
   rules.observeConnects(c, {reached("192.0.2.1:443", false), reached("192.0.2.2:443", false)}, t);
-  EXPECT_TRUE(firingAt(alerts, kAlertAllAddressesUnreachable, "api.example.test."));
+  EXPECT_TRUE(firingAt(alerts, kAlertAllAddressesUnreachable, "api.example.test.->*:443"));
   EXPECT_EQ(alerts.firing().size(), 3U);
 
   rules.observeConnects(c, {reached("192.0.2.1:443", true), reached("192.0.2.2:443", true)}, t);
@@ -256,6 +258,11 @@ TEST(ProbeRules, AnAddressThatLeftTheAnswerResolves) {
   // No address at all: nothing to connect to is not "all unreachable".
   rules.observeConnects(c, {}, t);
   EXPECT_TRUE(alerts.firing().empty());
+
+  // A round later the departed address's summary is forgotten; one that comes back is judged.
+  rules.observeConnects(c, {reached("192.0.2.3:443", false)}, t);
+  EXPECT_EQ(rules.lastSummary(kAlertUnreachableAddress, "api.example.test.->192.0.2.2:443"), "");
+  EXPECT_TRUE(firingAt(alerts, kAlertUnreachableAddress, "api.example.test.->192.0.2.3:443"));
 }
 
 TEST(ProbeRules, ConnectConditionsWaitForTheForDuration) {
@@ -268,7 +275,7 @@ TEST(ProbeRules, ConnectConditionsWaitForTheForDuration) {
   EXPECT_TRUE(alerts.firing().empty());
   rules.observeConnects(c, {reached("192.0.2.1:443", false)}, t + milliseconds(500));
   EXPECT_TRUE(firingAt(alerts, kAlertUnreachableAddress, "api.example.test.->192.0.2.1:443"));
-  EXPECT_TRUE(firingAt(alerts, kAlertAllAddressesUnreachable, "api.example.test."));
+  EXPECT_TRUE(firingAt(alerts, kAlertAllAddressesUnreachable, "api.example.test.->*:443"));
 }
 
 }  // namespace

@@ -159,7 +159,7 @@ def test_a_closed_port_fires_unreachable_address_and_reopening_resolves_it(
         assert fired[0]["source"] == "probe-test"
         every = wait_until(lambda: receiver.seen("all_addresses_unreachable", "firing"),
                            "all_addresses_unreachable firing")
-        assert every[0]["subject"] == "www.example.test."
+        assert every[0]["subject"] == f"www.example.test.->*:{port}"
         assert every[0]["summary"] == (f"none of 1 address(es) accepted: {WWW}:{port} "
                                        "(connect: Connection refused)")
         assert probe.logged("alert firing", "unreachable_address")
