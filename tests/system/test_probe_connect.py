@@ -5,11 +5,12 @@ Alerts reach a webhook receiver the test runs on loopback (helpers from test_pro
 import http.server
 import socket
 import struct
+import subprocess
 import threading
 
 import pytest
 
-from conftest import Holdfast, free_port, make_config, wait_until
+from conftest import Holdfast, free_port, holdfast_bin, make_config, wait_until
 from test_probe import Probe, Receiver
 
 WWW = "127.0.0.11"  # www.example.test in examples/zones/example.test.zone
@@ -247,3 +248,14 @@ notify:
         if probe:
             probe.stop()
         resolver.stop()
+
+
+def test_a_one_millisecond_interval_is_refused_with_file_line_and_field(workdir):
+    (workdir / "probe.yaml").write_text(
+        "interval: 1ms\nchecks:\n  - {name: a.test, resolvers: [127.0.0.1], "
+        "connect: {tcp: 443}}\n")
+    done = subprocess.run([str(holdfast_bin()), "probe", "--config", "probe.yaml"],
+                          cwd=workdir, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr == ("holdfast: probe.yaml:1:11: interval: must be from 100ms to 1h, "
+                           "got '1ms'\n")
