@@ -42,7 +42,8 @@ bool waitForStop(const sigset_t& set, std::chrono::milliseconds delay) {
 }
 
 // Asks every resolver of `check` once; returns the addresses of every answer, first seen first,
-// and whether any resolver answered at all.
+// and whether any resolver gave a usable answer (NOERROR or NXDOMAIN: a timeout, SERVFAIL or
+// REFUSED says nothing about which addresses the name has).
 std::pair<std::vector<std::string>, bool> askResolvers(const probe::ProbeOptions& options,
                                                        const probe::ProbeCheck& check,
                                                        probe::ProbeRules& rules) {
@@ -60,7 +61,7 @@ std::pair<std::vector<std::string>, bool> askResolvers(const probe::ProbeOptions
                     {"duration.ms",
                      std::chrono::duration_cast<std::chrono::milliseconds>(seen.latency).count()}});
     rules.observe(check, resolver, seen, std::chrono::steady_clock::now());
-    answered = answered || seen.answered;
+    answered = answered || (seen.answered && (seen.rcode == 0 || seen.rcode == 3));
     for (const std::string& address : seen.addresses) {
       if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
         addresses.push_back(address);
@@ -99,7 +100,8 @@ void runRound(const probe::ProbeOptions& options,
               probe::ProbeRules& rules) {
   for (const probe::ProbeCheck& check : options.checks) {
     const auto [addresses, answered] = askResolvers(options, check, rules);
-    // With no answer at all nothing is known of the addresses: their conditions keep their state.
+    // Without a usable answer nothing is known of the addresses: their conditions keep their
+    // state.
     if (check.connect && answered) {
       connectAddresses(check, addresses, prober, rules);
     }
