@@ -3,15 +3,21 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "common/log.h"
 #include "config/probe_config.h"
+#include "control/prober.h"
+#include "probe/address_checks.h"
 #include "probe/dns_query.h"
 #include "probe/probe_rules.h"
 #include "probe/webhook.h"
@@ -35,21 +41,69 @@ bool waitForStop(const sigset_t& set, std::chrono::milliseconds delay) {
   return sigtimedwait(&set, nullptr, &timeout) > 0;
 }
 
-void runRound(const probe::ProbeOptions& options, probe::ProbeRules& rules) {
+// Asks every resolver of `check` once; returns the addresses of every answer, first seen first,
+// and whether any resolver gave a usable answer (NOERROR or NXDOMAIN: a timeout, SERVFAIL or
+// REFUSED says nothing about which addresses the name has).
+std::pair<std::vector<std::string>, bool> askResolvers(const probe::ProbeOptions& options,
+                                                       const probe::ProbeCheck& check,
+                                                       probe::ProbeRules& rules) {
+  std::vector<std::string> addresses;
+  bool answered = false;
+  for (const probe::ResolverTarget& resolver : check.resolvers) {
+    const probe::Observation seen =
+        probe::askResolver(resolver, check.name, check.rrtype, options.timeout);
+    logger().debug("probe answer",
+                   {{"query.name", check.name},
+                    {"upstream.address", resolver.text},
+                    {"probe.answered", seen.answered},
+                    {"probe.rcode", seen.rcode},
+                    {"probe.addresses", seen.addresses.size()},
+                    {"duration.ms",
+                     std::chrono::duration_cast<std::chrono::milliseconds>(seen.latency).count()}});
+    rules.observe(check, resolver, seen, std::chrono::steady_clock::now());
+    answered = answered || (seen.answered && (seen.rcode == 0 || seen.rcode == 3));
+    for (const std::string& address : seen.addresses) {
+      if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
+        addresses.push_back(address);
+      }
+    }
+  }
+  return {std::move(addresses), answered};
+}
+
+// Connects to what `check` resolved to, all addresses at once, within the connect timeout.
+void connectAddresses(const probe::ProbeCheck& check,
+                      const std::vector<std::string>& addresses,
+                      control::Prober& prober,
+                      probe::ProbeRules& rules) {
+  // Limitation: only the first max_addresses addresses are connected to; the rest are not
+  // judged that round (a debug line says how many were left out).
+  if (addresses.size() > check.connect->max_addresses) {
+    logger().debug("probe addresses left out",
+                   {{"query.name", check.name},
+                    {"probe.addresses", addresses.size()},
+                    {"probe.max_addresses", check.connect->max_addresses}});
+  }
+  const std::vector<probe::AddressResult> results =
+      probe::probeAddresses(*check.connect, addresses, prober);
+  for (const probe::AddressResult& result : results) {
+    logger().debug("probe connect", {{"query.name", check.name},
+                                     {"peer.address", result.target},
+                                     {"probe.reachable", result.reachable},
+                                     {"probe.reason", result.reason}});
+  }
+  rules.observeConnects(check, results, std::chrono::steady_clock::now());
+}
+
+void runRound(const probe::ProbeOptions& options,
+              control::Prober& prober,
+              probe::ProbeRules& rules) {
   for (const probe::ProbeCheck& check : options.checks) {
-    for (const probe::ResolverTarget& resolver : check.resolvers) {
-      const probe::Observation seen =
-          probe::askResolver(resolver, check.name, check.rrtype, options.timeout);
-      logger().debug(
-          "probe answer",
-          {{"query.name", check.name},
-           {"upstream.address", resolver.text},
-           {"probe.answered", seen.answered},
-           {"probe.rcode", seen.rcode},
-           {"probe.addresses", seen.addresses.size()},
-           {"duration.ms",
-            std::chrono::duration_cast<std::chrono::milliseconds>(seen.latency).count()}});
-      rules.observe(check, resolver, seen, std::chrono::steady_clock::now());
+    const auto [addresses, answered] = askResolvers(options, check, rules);
+    // Without a usable answer nothing is known of the addresses: their conditions keep their
+    // state.
+    if (check.connect && answered) {
+      connectAddresses(check, addresses, prober, rules);
     }
   }
 }
@@ -86,6 +140,7 @@ int runProbe(const ProbeFlags& flags) {
   probe::WebhookSender sender(webhook);
   probe::AlertTracker alerts(options.webhooks.empty() ? nullptr : &sender);
   probe::ProbeRules rules(options.for_duration, alerts);
+  control::SocketProber prober;
   std::size_t pairs = 0;
   for (const probe::ProbeCheck& check : options.checks) {
     pairs += check.resolvers.size();
@@ -96,7 +151,7 @@ int runProbe(const ProbeFlags& flags) {
 
   for (std::uint64_t round = 1;; ++round) {
     const auto started = std::chrono::steady_clock::now();
-    runRound(options, rules);
+    runRound(options, prober, rules);
     if (flags.rounds != 0 && round >= flags.rounds) {
       break;
     }

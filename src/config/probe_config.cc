@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/config_reader_internal.h"
+#include "config/probe_config_internal.h"
 
 namespace holdfast::config {
 
@@ -18,6 +19,13 @@ namespace {
 // product must stay small enough for a round to finish within the interval.
 constexpr std::size_t kMaxChecks = 256;
 constexpr std::size_t kMaxResolvers = 16;
+
+// What every check reads against: the probe-wide settings read before the checks.
+struct CheckContext {
+  const std::filesystem::path& resolv_conf;
+  const probe::ProbeOptions& options;        // interval and timeout
+  const probe::FailureRatio& failure_ratio;  // the default of checks that set none
+};
 
 bool isAddress(const std::string& text, bool v6) {
   unsigned char buffer[16];
@@ -88,11 +96,18 @@ Result<std::vector<probe::ResolverTarget>> systemResolvers(const std::filesystem
 Status readExpect(const Reader& r,
                   const YAML::Node& node,
                   const std::string& field,
+                  const CheckContext& context,
                   probe::ProbeCheck& check) {
   if (auto s =
-          r.checkKeys(node, field, {"non_empty", "contains", "max_latency", "latency_anomaly"});
+          r.checkKeys(node, field,
+                      {"non_empty", "contains", "max_latency", "latency_anomaly", "failure_ratio"});
       !s.ok()) {
     return s;
+  }
+  if (const YAML::Node n = node["failure_ratio"]) {
+    if (auto s = readFailureRatio(r, n, field + ".failure_ratio", check.failure_ratio); !s.ok()) {
+      return s;
+    }
   }
   if (const YAML::Node n = node["non_empty"]) {
     auto text = r.text(n, field + ".non_empty");
@@ -142,6 +157,13 @@ Status readExpect(const Reader& r,
     if (!d.ok()) {
       return d.error();
     }
+    // Zero would fire on every answer; above the timeout it could never fire at all.
+    if (d->count() == 0 || *d > context.options.timeout) {
+      return r.error(n, field + ".max_latency",
+                     fmt::format("must be greater than zero and not longer than the timeout "
+                                 "({}), got '{}'",
+                                 durationText(context.options.timeout), n.as<std::string>()));
+    }
     check.max_latency = *d;
   }
   return okStatus();
@@ -150,12 +172,14 @@ Status readExpect(const Reader& r,
 Status readCheck(const Reader& r,
                  const YAML::Node& node,
                  std::size_t index,
-                 const std::filesystem::path& resolv_conf,
+                 const CheckContext& context,
                  probe::ProbeCheck& check) {
   const std::string field = fmt::format("checks[{}]", index);
-  if (auto s = r.checkKeys(node, field, {"name", "type", "resolvers", "expect"}); !s.ok()) {
+  if (auto s = r.checkKeys(node, field, {"name", "type", "resolvers", "expect", "connect"});
+      !s.ok()) {
     return s;
   }
+  check.failure_ratio = context.failure_ratio;
   if (!node["name"] || !node["resolvers"]) {
     return r.error(node, field, "name and resolvers are required");
   }
@@ -190,7 +214,7 @@ Status readCheck(const Reader& r,
       return text.error();
     }
     if (*text == "system") {
-      auto system = systemResolvers(resolv_conf);
+      auto system = systemResolvers(context.resolv_conf);
       if (!system.ok()) {
         return r.error(resolvers[i], at, system.error().message);
       }
@@ -207,8 +231,15 @@ Status readCheck(const Reader& r,
     return r.error(resolvers, field + ".resolvers",
                    fmt::format("at most {} resolvers per check", kMaxResolvers));
   }
+  if (const YAML::Node n = node["connect"]) {
+    probe::ConnectCheck connect;
+    if (auto s = readConnect(r, n, field + ".connect", context.options, connect); !s.ok()) {
+      return s;
+    }
+    check.connect = std::move(connect);
+  }
   if (const YAML::Node n = node["expect"]) {
-    return readExpect(r, n, field + ".expect", check);
+    return readExpect(r, n, field + ".expect", context, check);
   }
   return okStatus();
 }
@@ -257,12 +288,26 @@ Status readDurations(const Reader& r, const YAML::Node& root, probe::ProbeOption
       *target = *d;
     }
   }
-  if (options.interval.count() == 0) {
-    return r.error(root["interval"], "interval", "must be greater than zero");
+  if (!root["timeout"]) {
+    options.timeout = std::min(options.timeout, options.interval);  // a short interval's default
   }
-  if (options.timeout.count() == 0 || options.timeout > options.interval) {
+  const auto given = [&](const char* key) {
+    return root[key] ? fmt::format(", got '{}'", root[key].as<std::string>()) : std::string();
+  };
+  if (options.interval < kMinProbeInterval || options.interval > kMaxProbeInterval) {
+    return r.error(root["interval"], "interval",
+                   fmt::format("must be from {} to {}{}", durationText(kMinProbeInterval),
+                               durationText(kMaxProbeInterval), given("interval")));
+  }
+  if (options.timeout < kMinProbeTimeout || options.timeout > options.interval) {
     return r.error(root["timeout"] ? root["timeout"] : root, "timeout",
-                   "must be greater than zero and not longer than the interval");
+                   fmt::format("must be from {} and not longer than the interval ({}){}",
+                               durationText(kMinProbeTimeout), durationText(options.interval),
+                               given("timeout")));
+  }
+  if (options.for_duration > kMaxProbeFor) {
+    return r.error(root["for"], "for",
+                   fmt::format("must be at most {}{}", durationText(kMaxProbeFor), given("for")));
   }
   return okStatus();
 }
@@ -299,7 +344,8 @@ Result<ProbeConfig> parseProbeConfig(const std::string& text,
     return loaded.error();
   }
   const YAML::Node root = *loaded;
-  if (auto s = r.checkKeys(root, "", {"interval", "timeout", "for", "checks", "notify", "log"});
+  if (auto s = r.checkKeys(
+          root, "", {"interval", "timeout", "for", "failure_ratio", "checks", "notify", "log"});
       !s.ok()) {
     return s.error();
   }
@@ -307,6 +353,13 @@ Result<ProbeConfig> parseProbeConfig(const std::string& text,
   if (auto s = readDurations(r, root, config.options); !s.ok()) {
     return s.error();
   }
+  probe::FailureRatio failure_ratio;
+  if (const YAML::Node n = root["failure_ratio"]) {
+    if (auto s = readFailureRatio(r, n, "failure_ratio", failure_ratio); !s.ok()) {
+      return s.error();
+    }
+  }
+  const CheckContext context{resolv_conf, config.options, failure_ratio};
   const YAML::Node checks = root["checks"];
   if (!checks || !checks.IsSequence() || checks.size() == 0) {
     return r.error(checks ? checks : root, "checks", "expected a non-empty list of checks");
@@ -316,7 +369,7 @@ Result<ProbeConfig> parseProbeConfig(const std::string& text,
   }
   for (std::size_t i = 0; i < checks.size(); ++i) {
     probe::ProbeCheck check;
-    if (auto s = readCheck(r, checks[i], i, resolv_conf, check); !s.ok()) {
+    if (auto s = readCheck(r, checks[i], i, context, check); !s.ok()) {
       return s.error();
     }
     config.options.checks.push_back(std::move(check));

@@ -24,11 +24,14 @@ struct BackendConfig {
 struct HealthCheckConfig {
   enum class Kind {
     kTcp,   // healthy iff a TCP connection to address:port completes within the timeout
-    kHttp,  // healthy iff an HTTP/1.0 GET of http_path answers with a 2xx status line in time
+    kHttp,  // healthy iff an HTTP/1.0 GET of http_path answers with an accepted status in time
   };
   Kind kind = Kind::kTcp;
   std::uint16_t port = 0;
   std::string http_path = "/";
+  // The HTTP statuses that count as healthy (inclusive); 2xx unless a caller widens it.
+  int http_status_min = 200;
+  int http_status_max = 299;
   std::chrono::milliseconds interval{1000};
   std::chrono::milliseconds timeout{500};
   int rise = 2;  // consecutive successes that mark an unhealthy backend healthy

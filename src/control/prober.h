@@ -23,8 +23,9 @@ public:
                                           const HealthCheckConfig& check) = 0;
 };
 
-// Probes over real sockets: a TCP connect, or an HTTP/1.0 GET that must answer with a 2xx
-// status line. Stateless; every probe opens and closes its own socket.
+// Probes over real sockets: a TCP connect, or an HTTP/1.0 GET that must answer with a status
+// line in [http_status_min, http_status_max] (2xx by default). Stateless; every probe opens and
+// closes its own socket.
 class SocketProber final : public Prober {
 public:
   [[nodiscard]] ProbeResult probe(const std::string& address,

@@ -123,7 +123,9 @@ bool isStatusLine(std::string_view line) {
 }
 
 // Reads until the first CRLF and judges the status line (RFC 1945 section 6.1).
-ProbeResult readStatus(const Socket& socket, Steady::time_point deadline) {
+ProbeResult readStatus(const Socket& socket,
+                       const HealthCheckConfig& check,
+                       Steady::time_point deadline) {
   std::string line;
   std::array<char, 256> buffer{};
   while (line.find("\r\n") == std::string::npos && line.size() < kMaxStatusLine) {
@@ -147,7 +149,9 @@ ProbeResult readStatus(const Socket& socket, Steady::time_point deadline) {
     return ProbeResult{false, "http: no status line"};
   }
   const std::string code(status.substr(9, 3));
-  return ProbeResult{code[0] == '2', "http " + code};
+  const int value = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+  return ProbeResult{value >= check.http_status_min && value <= check.http_status_max,
+                     "http " + code};
 }
 
 }  // namespace
@@ -178,7 +182,7 @@ ProbeResult SocketProber::probe(const std::string& address, const HealthCheckCon
   if (const int error = sendAll(socket, request, deadline); error != 0) {
     return failure("http write", error);
   }
-  return readStatus(socket, deadline);
+  return readStatus(socket, check, deadline);
 }
 
 }  // namespace holdfast::control

@@ -137,6 +137,29 @@ TEST(SocketProber, HttpNeedsA2xxStatusLine) {
   }
 }
 
+TEST(SocketProber, HttpAcceptsTheConfiguredStatusRange) {
+  SocketProber prober;
+  HealthCheckConfig widened = check(HealthCheckConfig::Kind::kHttp, 0);
+  widened.http_status_min = 200;
+  widened.http_status_max = 399;
+  {
+    Listener listener;
+    const auto server = serveOnce(listener, "HTTP/1.0 302 Found\r\n\r\n");
+    widened.port = listener.port();
+    const ProbeResult result = prober.probe("127.0.0.1", widened);
+    EXPECT_TRUE(result.healthy);
+    EXPECT_EQ(result.reason, "http 302");
+  }
+  {
+    Listener listener;
+    const auto server = serveOnce(listener, "HTTP/1.0 400 Bad Request\r\n\r\n");
+    widened.port = listener.port();
+    const ProbeResult result = prober.probe("127.0.0.1", widened);
+    EXPECT_FALSE(result.healthy);
+    EXPECT_EQ(result.reason, "http 400");
+  }
+}
+
 TEST(SocketProber, HttpTimesOutOnASilentServer) {
   Listener listener;  // the kernel completes the handshake; nobody ever answers
   SocketProber prober;

@@ -40,6 +40,7 @@ void ProbeRules::judge(const std::string& condition,
                        const std::string& summary,
                        std::chrono::steady_clock::time_point now) {
   const Key key{condition, subject};
+  summaries_[key] = summary;
   if (!active) {
     true_since_.erase(key);
     alerts_.update(condition, subject, false, summary);
@@ -49,6 +50,12 @@ void ProbeRules::judge(const std::string& condition,
   if (now - it->second >= for_duration_) {
     alerts_.update(condition, subject, true, summary);
   }
+}
+
+std::string ProbeRules::lastSummary(const std::string& condition,
+                                    const std::string& subject) const {
+  const auto it = summaries_.find(Key{condition, subject});
+  return it == summaries_.end() ? std::string() : it->second;
 }
 
 void ProbeRules::judgeLatency(const ProbeCheck& check,
@@ -77,11 +84,80 @@ void ProbeRules::judgeLatency(const ProbeCheck& check,
   }
 }
 
+void ProbeRules::judgeFailures(const ProbeCheck& check,
+                               const std::string& subject,
+                               bool failed,
+                               std::chrono::steady_clock::time_point now) {
+  auto [it, inserted] = failures_.try_emplace(subject, check.failure_ratio.window);
+  FailureWindow& window = it->second;
+  window.record(failed);
+  if (!window.full()) {
+    return;
+  }
+  const double ratio = window.ratio();
+  judge(kAlertFailureRatio, subject, ratio > check.failure_ratio.above,
+        fmt::format("{} of the last {} queries failed ({:.0f}%, limit {:.0f}%)", window.failures(),
+                    window.attempts(), ratio * 100.0, check.failure_ratio.above * 100.0),
+        now);
+}
+
+void ProbeRules::forgetDepartedTargets(const ProbeCheck& check,
+                                       const std::set<std::string>& current,
+                                       std::chrono::steady_clock::time_point now) {
+  ConnectState& state = connects_[check.where];
+  // Summaries of addresses that left the answer a round ago go, so that a name whose addresses
+  // keep changing does not grow this map without bound.
+  for (const std::string& target : state.departed) {
+    if (!current.contains(target)) {
+      summaries_.erase(Key{kAlertUnreachableAddress, check.name + "->" + target});
+    }
+  }
+  state.departed.clear();
+  for (const std::string& target : state.targets) {
+    if (!current.contains(target)) {
+      judge(kAlertUnreachableAddress, check.name + "->" + target, false,
+            target + ": no longer in the answer", now);
+      state.departed.insert(target);
+    }
+  }
+  state.targets = current;
+}
+
+void ProbeRules::observeConnects(const ProbeCheck& check,
+                                 const std::vector<AddressResult>& results,
+                                 std::chrono::steady_clock::time_point now) {
+  std::set<std::string> current;
+  std::vector<std::string> failed;
+  for (const AddressResult& result : results) {
+    current.insert(result.target);
+    judge(kAlertUnreachableAddress, check.name + "->" + result.target, !result.reachable,
+          result.target + ": " + result.reason, now);
+    if (!result.reachable) {
+      failed.push_back(result.target + " (" + result.reason + ")");
+    }
+  }
+  forgetDepartedTargets(check, current, now);
+
+  const bool all_failed = !results.empty() && failed.size() == results.size();
+  judge(kAlertAllAddressesUnreachable,
+        fmt::format("{}->*:{}", check.name, check.connect ? check.connect->health.port : 0),
+        all_failed,
+        all_failed
+            ? fmt::format("none of {} address(es) accepted: {}", results.size(), joined(failed))
+            : fmt::format("{} of {} address(es) accepted", results.size() - failed.size(),
+                          results.size()),
+        now);
+}
+
 void ProbeRules::observe(const ProbeCheck& check,
                          const ResolverTarget& resolver,
                          const Observation& observation,
                          std::chrono::steady_clock::time_point now) {
   const std::string subject = check.name + "@" + resolver.text;
+
+  // SERVFAIL and REFUSED count with timeouts: to a client they are failures all the same.
+  judgeFailures(check, subject,
+                !observation.answered || observation.rcode == 2 || observation.rcode == 5, now);
 
   // An unreachable resolver says nothing about the name: the other conditions keep their state.
   judge(kAlertUnreachable, subject, !observation.answered,
