@@ -171,7 +171,33 @@ const std::string& openApiJson() {
         "status": {"type": "integer"}, "code": {"type": "string"},
         "field": {"type": "string"}, "reason": {"type": "string"}}}}},
       "PauseRequest": {"type": "object", "additionalProperties": false, "properties": {
-        "reason": {"type": "string", "maxLength": 1024}, "by": {"type": "string", "maxLength": 1024}}}
+        "reason": {"type": "string", "maxLength": 1024}, "by": {"type": "string", "maxLength": 1024}}},
+      "EndpointDefinition": {"type": "object", "additionalProperties": false, "required": ["name", "backends", "check"],
+        "description": "The keys, defaults and checks of an endpoints: entry of the configuration file, plus zone and by. PUT may leave out name (the path names the endpoint).",
+        "properties": {
+          "name": {"type": "string", "description": "fully qualified name inside a served zone, e.g. web.example.test"},
+          "zone": {"type": "string", "description": "a zone of the configuration's zones: (default: the most specific one holding the name)"},
+          "type": {"type": "string", "enum": ["A", "AAAA"], "default": "A"},
+          "ttl": {"type": "integer", "minimum": 0, "maximum": 2147483647, "default": 30},
+          "backends": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "IPv4 (A) or IPv6 (AAAA) addresses, each once"},
+          "check": {"type": "object", "additionalProperties": false, "required": ["kind", "port"], "properties": {
+            "kind": {"type": "string", "enum": ["tcp", "http"]}, "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "path": {"type": "string", "default": "/"}, "interval": {"type": "string", "default": "1s"},
+            "timeout": {"type": "string", "default": "500ms"}, "rise": {"type": "integer", "minimum": 1, "maximum": 100, "default": 2},
+            "fall": {"type": "integer", "minimum": 1, "maximum": 100, "default": 2}}},
+          "policy": {"type": "object", "additionalProperties": false, "description": "as control.policy, whose values are the defaults", "properties": {
+            "max_remove": {"type": "string", "description": "a count such as 3 or a share such as 30%"},
+            "over_budget": {"type": "string", "enum": ["step", "hold"]}, "fail_open": {"type": "boolean"},
+            "min_healthy": {"type": "integer", "minimum": 1}, "panic_threshold": {"type": "string", "description": "1% to 100%, or off"}}},
+          "by": {"type": "string", "maxLength": 1024, "description": "who asks; recorded as api:<by> (default api)"}}},
+      "DeleteRequest": {"type": "object", "additionalProperties": false, "properties": {
+        "by": {"type": "string", "maxLength": 1024}}}
+    },
+    "responses": {
+      "Invalid": {"description": "bad body: error.field names the field (backends[1], check.port, zone, name, body)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Conflict": {"description": "the name exists, the definition changed meanwhile, or the endpoint is defined in the configuration file (field name)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "NotApplied": {"description": "the change could not be applied; the store write was undone (code not_applied)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "StoreUnavailable": {"description": "the store failed; nothing was written", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "parameters": {
       "name": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"},
@@ -182,13 +208,16 @@ const std::string& openApiJson() {
   "paths": {
     "/api/v1/status": {"get": {"summary": "endpoints, enactors and active alerts in one answer", "responses": {"200": {"description": "status"}, "401": {"description": "no or wrong token"}}}},
     "/api/v1/endpoints": {
-      "get": {"summary": "every endpoint: published addresses, generation, lag, backend health, pauses", "responses": {"200": {"description": "endpoints"}}},
-      "post": {"summary": "not built: endpoints come from the configuration file", "responses": {"501": {"description": "not implemented"}}}},
+      "get": {"summary": "every endpoint: source (config or api), published addresses, generation, lag, backend health, pauses", "responses": {"200": {"description": "endpoints"}}},
+      "post": {"summary": "create an endpoint (stored in defs/endpoints/<name>, applied before the answer)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointDefinition"}}}},
+               "responses": {"201": {"description": "created and applied: the endpoint as GET shows it, source api"}, "400": {"$ref": "#/components/responses/Invalid"}, "409": {"$ref": "#/components/responses/Conflict"}, "500": {"$ref": "#/components/responses/NotApplied"}, "503": {"$ref": "#/components/responses/StoreUnavailable"}}}},
     "/api/v1/endpoints/{name}": {
       "parameters": [{"$ref": "#/components/parameters/name"}],
       "get": {"summary": "one endpoint, with its active alerts", "responses": {"200": {"description": "endpoint"}, "404": {"description": "unknown endpoint"}}},
-      "put": {"summary": "not built", "responses": {"501": {"description": "not implemented"}}},
-      "delete": {"summary": "not built", "responses": {"501": {"description": "not implemented"}}}},
+      "put": {"summary": "replace an endpoint made through the API (compare-and-swap on its definition), applied before the answer", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointDefinition"}}}},
+              "responses": {"200": {"description": "replaced and applied: the endpoint as GET shows it"}, "400": {"$ref": "#/components/responses/Invalid"}, "404": {"description": "no endpoint of that name was made through the API"}, "409": {"$ref": "#/components/responses/Conflict"}, "500": {"$ref": "#/components/responses/NotApplied"}, "503": {"$ref": "#/components/responses/StoreUnavailable"}}},
+      "delete": {"summary": "delete an endpoint made through the API; the name stops being served before the answer", "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeleteRequest"}}}},
+                 "responses": {"200": {"description": "deleted: {\"deleted\": name, \"by\": who}"}, "400": {"$ref": "#/components/responses/Invalid"}, "404": {"description": "no endpoint of that name was made through the API"}, "409": {"$ref": "#/components/responses/Conflict"}, "500": {"$ref": "#/components/responses/NotApplied"}, "503": {"$ref": "#/components/responses/StoreUnavailable"}}}},
     "/api/v1/endpoints/{name}/plans": {
       "parameters": [{"$ref": "#/components/parameters/name"}],
       "get": {"summary": "plans kept in the store, newest first (invalid ones with their problem)", "responses": {"200": {"description": "plans"}}}},

@@ -70,6 +70,7 @@ json stateJson(const EndpointState& state) {
       {"zone", c.zone},
       {"type", typeName(c.rrtype)},
       {"ttl", c.ttl_seconds},
+      {"source", state.source},
       {"published", published},
       {"published_problem", state.published.problem},
       {"generation", generation},
@@ -99,6 +100,7 @@ Result<std::vector<EndpointState>> readAll(const ApiOptions& options) {
     if (!state.ok()) {
       return state.error();
     }
+    state->source = sourceOf(*view, endpoint.name);
     out.push_back(*std::move(state));
   }
   return out;
@@ -176,7 +178,7 @@ HttpResponse getEndpoints(const ApiOptions& options) {
   return jsonResponse(200, {{"endpoints", endpoints}});
 }
 
-HttpResponse getEndpoint(const ApiOptions& options, const std::string& name) {
+HttpResponse getEndpoint(const ApiOptions& options, const std::string& name, int status) {
   const auto view = options.view->get();
   const control::EndpointConfig* endpoint = findEndpoint(*view, name);
   if (endpoint == nullptr) {
@@ -186,9 +188,10 @@ HttpResponse getEndpoint(const ApiOptions& options, const std::string& name) {
   if (!state.ok()) {
     return storeFailed(state.error());
   }
+  state->source = sourceOf(*view, endpoint->name);
   json out = stateJson(*state);
   out["alerts"] = alertsJson(alertsOf(*state));
-  return jsonResponse(200, out);
+  return jsonResponse(status, out);
 }
 
 HttpResponse getPlans(const ApiOptions& options, const std::string& name) {

@@ -23,7 +23,8 @@ using Segments = std::vector<std::string>;
 
 HttpResponse getStatus(const ApiOptions& options);
 HttpResponse getEndpoints(const ApiOptions& options);
-HttpResponse getEndpoint(const ApiOptions& options, const std::string& name);
+// `status`: 200, or 201 to answer a create with the new endpoint.
+HttpResponse getEndpoint(const ApiOptions& options, const std::string& name, int status = 200);
 HttpResponse getPlans(const ApiOptions& options, const std::string& name);
 HttpResponse getPlan(const ApiOptions& options,
                      const std::string& name,
@@ -38,5 +39,13 @@ HttpResponse getAlerts(const ApiOptions& options);
 // `name` empty: every endpoint.
 HttpResponse postPause(const ApiOptions& options, const std::string& name, const std::string& body);
 HttpResponse postResume(const ApiOptions& options, const std::string& name);
+// Endpoint definitions through options.editor (src/admin/api_edit_routes.cc).
+HttpResponse postEndpoint(const ApiOptions& options, const std::string& body);
+HttpResponse putEndpoint(const ApiOptions& options,
+                         const std::string& name,
+                         const std::string& body);
+HttpResponse deleteEndpoint(const ApiOptions& options,
+                            const std::string& name,
+                            const std::string& body);
 
 }  // namespace holdfast::admin::internal

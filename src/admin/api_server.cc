@@ -55,14 +55,6 @@ HttpResponse methodNotAllowed(const std::string& allowed) {
   return errorResponse(405, "method_not_allowed", "", "use " + allowed);
 }
 
-HttpResponse notBuilt() {
-  // Limitation: endpoints come from the configuration file (docs/ARCHITECTURE.md), so the API
-  // cannot create, change or delete them; edit the file and run `holdfast reload`.
-  return errorResponse(501, "not_implemented", "",
-                       "endpoints are defined in the configuration file: edit it and run "
-                       "holdfast reload");
-}
-
 // Routes below /api/v1/endpoints/<name>.
 HttpResponse routeEndpoint(const ApiOptions& options,
                            HttpMethod method,
@@ -70,11 +62,16 @@ HttpResponse routeEndpoint(const ApiOptions& options,
                            const HttpRequest& request) {
   const std::string& name = s[1];
   if (s.size() == 2) {
-    if (method == HttpMethod::kPut || method == HttpMethod::kDelete) {
-      return notBuilt();
+    switch (method) {
+      case HttpMethod::kGet:
+        return internal::getEndpoint(options, name);
+      case HttpMethod::kPut:
+        return internal::putEndpoint(options, name, request.body);
+      case HttpMethod::kDelete:
+        return internal::deleteEndpoint(options, name, request.body);
+      default:
+        return methodNotAllowed("GET, PUT, DELETE");
     }
-    return method == HttpMethod::kGet ? internal::getEndpoint(options, name)
-                                      : methodNotAllowed("GET");
   }
   const std::string& what = s[2];
   if (s.size() == 3 && (what == "pause" || what == "resume")) {
@@ -116,7 +113,7 @@ HttpResponse route(const ApiOptions& options, HttpMethod method, const HttpReque
                            : internal::postResume(options, "");
   }
   if (s.size() == 1 && s[0] == "endpoints" && method == HttpMethod::kPost) {
-    return notBuilt();
+    return internal::postEndpoint(options, request.body);
   }
   if (s.size() >= 2 && s[0] == "endpoints") {
     return routeEndpoint(options, method, s, request);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "admin/api_state.h"
+#include "admin/endpoint_editor.h"
 #include "admin/http_listener.h"
 #include "control/status_board.h"
 #include "store/store.h"
@@ -25,13 +26,15 @@ struct ApiOptions {
   const control::StatusBoard* board = nullptr;
   std::string token;  // the bearer token every /api/v1 request must carry
   std::string version;
+  // Creates, replaces and deletes endpoints; nullptr: those routes answer 501.
+  EndpointEditor* editor = nullptr;
 };
 
 // Answers one request. Never throws. Errors are JSON:
 //   {"error": {"status": 400, "code": "invalid_argument", "field": "reason", "reason": "..."}}
 // 401 without a valid "Authorization: Bearer <token>", 404 for an unknown route or endpoint,
 // 405 for a known path with another method, 400 for a bad body or parameter (naming the field),
-// 501 for what is not built, 503 when the store fails.
+// 409 for a write that conflicts, 501 for what is not built, 503 when the store fails.
 [[nodiscard]] HttpResponse handleApi(const ApiOptions& options,
                                      HttpMethod method,
                                      const HttpRequest& request);

@@ -115,8 +115,11 @@ TEST_F(ApiTest, ListsEndpointsWithPublishedAddressesAndHealth) {
   EXPECT_EQ(e["backends"][0]["health"]["healthy"], true);
   EXPECT_EQ(e["backends"][1]["health"]["reason"], "connect: refused");
 
+  EXPECT_EQ(e["source"], "config");
+
   const json one = get("/api/v1/endpoints/API.example.test");
   EXPECT_EQ(one["name"], "api.example.test.");
+  EXPECT_EQ(one["source"], "config");
   bool unhealthy_alert = false;
   for (const json& a : one["alerts"]) {
     unhealthy_alert = unhealthy_alert || (a["name"] == "backend_unhealthy" &&
@@ -219,9 +222,12 @@ TEST_F(ApiTest, PausesAndResumesGloballyAndPerEndpoint) {
   EXPECT_FALSE(control::readPause(store_, "api.example.test.").value().paused());
 }
 
-TEST_F(ApiTest, AnswersUnknownRoutesAndMethodsAndUnbuiltWrites) {
+TEST_F(ApiTest, AnswersUnknownRoutesAndMethodsAndWritesWithoutAnEditor) {
   EXPECT_EQ(call(HttpMethod::kGet, "/api/v1/nothing").status, 404);
   EXPECT_EQ(call(HttpMethod::kGet, "/api/v1/pause").status, 405);
+  EXPECT_EQ(call(HttpMethod::kPost, "/api/v1/endpoints/api.example.test").status, 405);
+  // Endpoint writes need the editor of `holdfast up` (api_edit_routes_test.cc); without one
+  // they are refused, never silently ignored.
   EXPECT_EQ(call(HttpMethod::kPost, "/api/v1/endpoints", "{}").status, 501);
   EXPECT_EQ(call(HttpMethod::kDelete, "/api/v1/endpoints/api.example.test").status, 501);
   EXPECT_EQ(call(HttpMethod::kPut, "/api/v1/endpoints/api.example.test").status, 501);

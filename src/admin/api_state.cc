@@ -121,6 +121,10 @@ const control::EndpointConfig* findEndpoint(const ApiView& view, const std::stri
   return nullptr;
 }
 
+std::string sourceOf(const ApiView& view, const std::string& name) {
+  return view.api_endpoints.contains(name) ? "api" : "config";
+}
+
 std::string typeName(std::uint16_t rrtype) {
   return rrtype == control::kTypeAaaa ? "AAAA" : "A";
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,11 @@
 
 namespace holdfast::admin {
 
-// The configuration the API answers for, replaced whole on a reload.
+// The configuration the API answers for, replaced whole on a reload or an endpoint change.
 struct ApiView {
-  std::vector<control::EndpointConfig> endpoints;
-  std::vector<std::string> zones;  // apexes, "example.test."
+  std::vector<control::EndpointConfig> endpoints;  // the file's, then those made through the API
+  std::set<std::string> api_endpoints;             // names of those made through the API
+  std::vector<std::string> zones;                  // apexes, "example.test."
 };
 
 // Hands the current view to request threads; set() by the thread that applies a configuration.
@@ -48,6 +50,7 @@ struct EndpointState {
   bool fail_open = false;  // the published plan failed open and no backend is healthy now
   std::vector<BackendState> backends;
   control::PauseState pause;
+  std::string source = "config";  // "config" (the configuration file) or "api" (the admin API)
 };
 
 // Reads published/<e>, plans/<e>/latest, the published plan, health/<e>/ and the pauses.
@@ -68,6 +71,9 @@ struct ActiveAlert {
 // nullptr when none.
 [[nodiscard]] const control::EndpointConfig* findEndpoint(const ApiView& view,
                                                           const std::string& name);
+
+// "api" if `name` (normalized) was made through the admin API, else "config".
+[[nodiscard]] std::string sourceOf(const ApiView& view, const std::string& name);
 
 // "A" or "AAAA".
 [[nodiscard]] std::string typeName(std::uint16_t rrtype);

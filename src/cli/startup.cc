@@ -14,6 +14,21 @@ namespace {
 
 constexpr std::uint16_t kTypeNs = 2;
 
+const log::Logger& logger() {
+  static const log::Logger instance("cli.startup");
+  return instance;
+}
+
+// What comes before a field path in an error about an endpoint: "file.yaml: endpoints[2]." for
+// one of the file, "admin API endpoint a.test.: " for one made through the API.
+std::string endpointLabel(const Loaded& loaded, std::size_t index) {
+  const control::EndpointConfig& e = loaded.config.endpoints[index];
+  if (loaded.api_endpoints.contains(e.name)) {
+    return apiEndpointLabel(e.name) + ": ";
+  }
+  return fmt::format("{}: endpoints[{}].", loaded.config.source.string(), index);
+}
+
 // An endpoint must not silently hide records of the zone file: the same type at its name, or a
 // delegation at or above it (the name would then belong to another server).
 Status checkClashes(const Loaded& loaded, std::size_t index) {
@@ -39,9 +54,9 @@ Status checkClashes(const Loaded& loaded, std::size_t index) {
         what = "is at or below the delegation to other servers at " + owner.toText();
       }
       if (!what.empty()) {
-        return makeError(Errc::kConfig, fmt::format("{}: endpoints[{}].name: {} {} ({})",
-                                                    loaded.config.source.string(), index, e.name,
-                                                    what, loaded.config.zones[z].file.string()));
+        return makeError(Errc::kConfig,
+                         fmt::format("{}name: {} {} ({})", endpointLabel(loaded, index), e.name,
+                                     what, loaded.config.zones[z].file.string()));
       }
     }
   }
@@ -70,8 +85,8 @@ Status trialSnapshot(const Loaded& loaded) {
     }
     if (auto s = builder.setAddresses(e.name, e.rrtype, e.ttl_seconds, addresses); !s.ok()) {
       return makeError(Errc::kConfig,
-                       fmt::format("{}: endpoints[{}].name: {} cannot be served: {}",
-                                   loaded.config.source.string(), i, e.name, s.error().message));
+                       fmt::format("{}name: {} cannot be served: {}", endpointLabel(loaded, i),
+                                   e.name, s.error().message));
     }
   }
   auto built = builder.build();
@@ -112,6 +127,31 @@ Result<Loaded> loadAndCheck(const std::string& config_path, LogSetup log_setup) 
     return s.error();
   }
   return loaded;
+}
+
+Status addApiEndpoints(Loaded& loaded,
+                       std::vector<control::EndpointConfig> added,
+                       OnClash on_clash) {
+  for (control::EndpointConfig& e : added) {
+    loaded.api_endpoints.insert(e.name);
+    loaded.config.endpoints.push_back(std::move(e));
+    const std::size_t index = loaded.config.endpoints.size() - 1;
+    if (auto s = checkClashes(loaded, index); !s.ok()) {
+      if (on_clash == OnClash::kFail) {
+        return s;
+      }
+      logger().error("endpoint made through the admin API clashes with its zone file; not served",
+                     {{"endpoint.name", loaded.config.endpoints[index].name},
+                      {"error.message", s.error().message}});
+      loaded.api_endpoints.erase(loaded.config.endpoints[index].name);
+      loaded.config.endpoints.pop_back();
+    }
+  }
+  return trialSnapshot(loaded);
+}
+
+std::string apiEndpointLabel(std::string_view name) {
+  return "admin API endpoint " + std::string(name);
 }
 
 }  // namespace holdfast::cli

@@ -67,16 +67,20 @@ std::filesystem::path tokenFilePath(const config::Config& config) {
                                          : config.admin.token_file;
 }
 
-void publishAdminView(const config::Config& config) {
+void publishAdminView(const config::Config& config, const std::set<std::string>& api_endpoints) {
   auto view = std::make_shared<admin::ApiView>();
   view->endpoints = config.endpoints;
+  view->api_endpoints = api_endpoints;
   for (const config::ZoneConfig& zone : config.zones) {
     view->zones.push_back(zone.name);
   }
   processView().set(std::move(view));
 }
 
-Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config, store::Store& store) {
+Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config,
+                                              const std::set<std::string>& api_endpoints,
+                                              store::Store& store,
+                                              admin::EndpointEditor* editor) {
   if (!config.admin.enabled) {
     return std::unique_ptr<UpAdmin>();
   }
@@ -85,11 +89,12 @@ Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config, stor
   if (!token.ok()) {
     return makeError(token.error().code, "admin.token_file: " + token.error().message);
   }
-  publishAdminView(config);
+  publishAdminView(config, api_endpoints);
 
   auto up = std::make_unique<UpAdmin>();
   admin::addUpMetrics(up->metrics, store, processView(), control::StatusBoard::process());
-  admin::ApiOptions api{&store, &processView(), &control::StatusBoard::process(), *token, kVersion};
+  admin::ApiOptions api{&store, &processView(), &control::StatusBoard::process(),
+                        *token, kVersion,       editor};
   admin::HttpListenerOptions options;
   options.listen = config.admin.listen;
   options.component = "admin";

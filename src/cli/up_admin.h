@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
+#include "admin/endpoint_editor.h"
 #include "admin/http_listener.h"
 #include "admin/metrics.h"
 #include "common/result.h"
@@ -32,15 +34,20 @@ struct UpAdmin {
 // The token file of `config`: admin.token_file, or data_dir/admin.token.
 [[nodiscard]] std::filesystem::path tokenFilePath(const config::Config& config);
 
-// Publishes `config`'s endpoints and zones to the admin API (at start and after a reload).
-void publishAdminView(const config::Config& config);
+// Publishes `config`'s endpoints and zones to the admin API (at start, after a reload and after
+// an endpoint change); `api_endpoints` names those made through the API.
+void publishAdminView(const config::Config& config, const std::set<std::string>& api_endpoints);
 
-// With config.admin.enabled: reads or creates the token file, binds config.admin.listen (port 0
+// With config.admin.enabled: reads the token file, binds config.admin.listen (port 0
 // picks one, logged as "admin listening") and serves the API, the dashboard, /metrics,
 // /healthz and /readyz; writes admin.json. Returns nullptr when disabled. Errors: kConfig for a
 // token file that is unsafe or malformed, kIo when the address cannot be bound or a file
 // written.
-[[nodiscard]] Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config,
-                                                            store::Store& store);
+// `editor` (borrowed, may be null) serves the endpoint write routes.
+[[nodiscard]] Result<std::unique_ptr<UpAdmin>> startUpAdmin(
+    const config::Config& config,
+    const std::set<std::string>& api_endpoints,
+    store::Store& store,
+    admin::EndpointEditor* editor);
 
 }  // namespace holdfast::cli

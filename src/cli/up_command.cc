@@ -21,6 +21,7 @@
 #include "cli/run_files.h"
 #include "cli/startup.h"
 #include "cli/up_admin.h"
+#include "cli/up_endpoints.h"
 #include "cli/up_reload.h"
 #include "common/log.h"
 #include "common/unique_fd.h"
@@ -113,9 +114,10 @@ std::int64_t nowUnixMs() {
 // the old data; the error names file, line and field.
 void reloadAndRecord(UpState& state, std::uint64_t generation) {
   logger().info("reloading", {{"config.file", state.config_path}});
+  const std::lock_guard lock(state.mutex);
   const Status reloaded = reloadUp(state);
   if (reloaded.ok()) {
-    publishAdminView(state.config);
+    publishAdminView(state.config, state.api_endpoints);
   }
   ReloadStatus status{generation, reloaded.ok(), nowUnixMs(), ""};
   if (!reloaded.ok()) {
@@ -213,11 +215,21 @@ int runUp(const std::string& config_path) {
     return fail(kExitRuntime, store.error());
   }
 
+  // Endpoints made through the admin API live in the store; they join the file's.
+  auto stored = storedEndpoints(**store, loaded->config);
+  if (!stored.ok()) {
+    return fail(kExitRuntime, stored.error());
+  }
+  if (auto s = addApiEndpoints(*loaded, *std::move(stored), OnClash::kSkip); !s.ok()) {
+    return fail(kExitConfig, s.error());
+  }
+
   // The last published state is served from the first answer on (no waiting for health
   // checks): queries that arrive before it is loaded get no answer and are retried.
   UpState state;
   state.config_path = config_path;
   state.config = loaded->config;
+  state.api_endpoints = loaded->api_endpoints;
   state.store = store->get();
   server::Publisher publisher(**store, sourcesOf(*loaded), holder);
   state.publisher = &publisher;
@@ -241,7 +253,8 @@ int runUp(const std::string& config_path) {
     return fail(kExitConfig, s.error());
   }
   publisher.start();
-  auto admin = startUpAdmin(config, **store);
+  UpEndpointEditor editor(state);
+  auto admin = startUpAdmin(config, state.api_endpoints, **store, &editor);
   if (!admin.ok()) {
     state.control->stop();
     publisher.stop();

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/up_endpoints.h"
 #include "common/log.h"
 
 namespace holdfast::cli {
@@ -129,6 +130,13 @@ Status reloadUp(UpState& state) {
   if (!loaded.ok()) {
     return loaded.error();
   }
+  auto stored = storedEndpoints(*state.store, loaded->config);
+  if (!stored.ok()) {
+    return stored.error();
+  }
+  if (auto s = addApiEndpoints(*loaded, *std::move(stored), OnClash::kSkip); !s.ok()) {
+    return s;
+  }
   keepRestartOnly(state.config, loaded->config);
   config::Config next = loaded->config;
   server::PublisherSources sources = sourcesOf(*loaded);
@@ -147,6 +155,7 @@ Status reloadUp(UpState& state) {
 
   log::configure(next.log_level, next.log_format);
   state.config = std::move(next);
+  state.api_endpoints = std::move(loaded->api_endpoints);
   logger().info("configuration reloaded", {{"zone.count", zone_count},
                                            {"endpoint.count", state.config.endpoints.size()},
                                            {"control.restarted", restart_control}});

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "cli/startup.h"
@@ -19,16 +21,22 @@ namespace holdfast::cli {
 [[nodiscard]] server::PublisherSources sourcesOf(Loaded& loaded);
 
 // The parts of a running `holdfast up` that a reload replaces, and the configuration they run
-// with. Owned and used by the thread that waits for signals only.
+// with. Used by the thread that waits for signals and by admin API requests that change
+// endpoints, each holding `mutex` throughout.
 struct UpState {
+  std::mutex mutex;  // serializes reloads and endpoint changes
   std::string config_path;
-  config::Config config;  // as applied: restart-only settings keep their startup values
+  // As applied: restart-only settings keep their startup values; endpoints are the file's, then
+  // those made through the admin API.
+  config::Config config;
+  std::set<std::string> api_endpoints;  // names of the endpoints made through the admin API
   store::Store* store = nullptr;
   server::Publisher* publisher = nullptr;
   std::unique_ptr<control::ControlPlane> control;
 };
 
-// Re-reads the configuration and every zone file and applies them:
+// Re-reads the configuration, every zone file and the endpoints made through the admin API
+// (storedEndpoints()) and applies them. REQUIRES: state.mutex held.
 // - zones, server.nsid/identity/version and the endpoint set go to the publisher, which builds
 //   and swaps in one new snapshot (queries go on from the old one meanwhile, none is dropped);
 // - endpoints and control settings, when changed, restart the control plane with the new ones

@@ -19,7 +19,8 @@
 
 namespace holdfast::config {
 
-// Carries the file name so that every error can say where it is.
+// Carries the file name so that every error can say where it is. With an empty file name the
+// input is a request body (src/config/endpoint_definition.cc): errors carry no position.
 class Reader {
 public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
@@ -27,6 +28,14 @@ public:
   [[nodiscard]] Error error(const YAML::Node& node,
                             std::string_view field,
                             std::string_view what) const {
+    if (file_.empty()) {
+      // A request body rather than a file: "field: what", the field as a path from the body's
+      // top ("check.port"), "body" for the body itself.
+      if (field.starts_with('.')) {
+        field.remove_prefix(1);
+      }
+      return makeError(Errc::kConfig, fmt::format("{}: {}", field.empty() ? "body" : field, what));
+    }
     const YAML::Mark mark = node.Mark();
     if (mark.is_null()) {
       return makeError(Errc::kConfig, fmt::format("{}: {}: {}", file_, field, what));
@@ -129,6 +138,13 @@ struct Config;
 
 // Checks "address:port" or "[address]:port".
 [[nodiscard]] Status checkListen(std::string_view listen);
+
+// Reads one entry of the endpoints list at `field` ("endpoints[0]", or "" for a request body),
+// finding its zone among config.zones and its default policy in config.control.policy.
+[[nodiscard]] Result<control::EndpointConfig> readEndpointEntry(const Reader& r,
+                                                                const YAML::Node& node,
+                                                                const std::string& field,
+                                                                const Config& config);
 
 // Reads the endpoints list; zones must already be read, since each endpoint finds its zone.
 [[nodiscard]] Status readEndpoints(const Reader& r, const YAML::Node& node, Config& config);

@@ -196,6 +196,17 @@ Status readEndpoint(const Reader& r,
 
 }  // namespace
 
+Result<control::EndpointConfig> readEndpointEntry(const Reader& r,
+                                                  const YAML::Node& node,
+                                                  const std::string& field,
+                                                  const Config& config) {
+  control::EndpointConfig endpoint;
+  if (auto s = readEndpoint(r, node, field, config, endpoint); !s.ok()) {
+    return s.error();
+  }
+  return endpoint;
+}
+
 Status readEndpoints(const Reader& r, const YAML::Node& node, Config& config) {
   if (!node.IsSequence()) {
     return r.error(node, "endpoints", "expected a list of endpoints");

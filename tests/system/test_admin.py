@@ -109,8 +109,11 @@ def test_validation_errors_name_the_field(up):
         assert json.loads(text)["error"]["field"] == field, text
     assert admin.request("GET", "/api/v1/nothing")[0] == 404
     assert admin.request("GET", "/api/v1/pause")[0] == 405
+    # Endpoint writes are built (tests/system/test_endpoints_api.py): a bad one is refused.
     status, _, text = admin.request("POST", "/api/v1/endpoints", body={"name": "x"})
-    assert status == 501 and "configuration file" in json.loads(text)["error"]["reason"]
+    assert status == 400, text
+    assert json.loads(text)["error"]["field"] == "body"
+    assert json.loads(text)["error"]["reason"] == "backends is required"
     assert admin.get("/api/v1/endpoints")["endpoints"][0]["paused"] is False
 
 
