@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/api_server.h"
+#include "admin/dns_metrics.h"
 #include "admin/token.h"
 #include "admin/up_metrics.h"
 #include "cli/commands.h"
@@ -76,7 +77,9 @@ void publishAdminView(const config::Config& config) {
   processView().set(std::move(view));
 }
 
-Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config, store::Store& store) {
+Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config,
+                                              store::Store& store,
+                                              const server::Server& dns) {
   if (!config.admin.enabled) {
     return std::unique_ptr<UpAdmin>();
   }
@@ -89,6 +92,7 @@ Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config, stor
 
   auto up = std::make_unique<UpAdmin>();
   admin::addUpMetrics(up->metrics, store, processView(), control::StatusBoard::process());
+  admin::addDnsMetrics(up->metrics, [&dns] { return dns.stats(); });
   admin::ApiOptions api{&store, &processView(), &control::StatusBoard::process(), *token, kVersion};
   admin::HttpListenerOptions options;
   options.listen = config.admin.listen;

@@ -241,7 +241,7 @@ int runUp(const std::string& config_path) {
     return fail(kExitConfig, s.error());
   }
   publisher.start();
-  auto admin = startUpAdmin(config, **store);
+  auto admin = startUpAdmin(config, **store, **server);
   if (!admin.ok()) {
     state.control->stop();
     publisher.stop();
