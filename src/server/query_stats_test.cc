@@ -105,11 +105,11 @@ TEST(QueryStatsTest, LatencyBucketsSumAndAdding) {
   EXPECT_EQ(stats.latency[latencyBucket(300us)], 4u);
   EXPECT_EQ(stats.latency[kLatencyBoundsNs.size()], 1u);
   EXPECT_EQ(total(stats.latency), 6u);
-  EXPECT_EQ(stats.latency_sum_ns, 5'000u + 4 * 300'000u + 3'000'000'000u);
+  EXPECT_EQ(stats.latency_sum_ns, 5'000ull + 4 * 300'000ull + 3'000'000'000ull);
 
   stats += counters.snapshot();
   EXPECT_EQ(total(stats.latency), 12u);
-  EXPECT_EQ(stats.latency_sum_ns, 2 * (5'000u + 4 * 300'000u + 3'000'000'000u));
+  EXPECT_EQ(stats.latency_sum_ns, 2 * (5'000ull + 4 * 300'000ull + 3'000'000'000ull));
 }
 
 // EchoHandler sends each query back with QR set, so a query's RCODE and QTYPE are its answer's.
