@@ -24,6 +24,8 @@ namespace holdfast::cli {
 
 // Removes resolver.json if it still names this process (another resolver on the same data_dir
 // may have replaced it).
+// Limitation: data_dir is not locked for the resolver (unlike `up`'s), so of two resolvers with
+// one data_dir the CLI finds the one that started last; give each its own data_dir.
 void removeResolverInfo(const std::filesystem::path& data_dir) noexcept;
 
 }  // namespace holdfast::cli

@@ -149,8 +149,9 @@ public:
   // Removes or expires every entry `flush` matches. Takes one shard's lock at a time, so
   // workers keep answering from the other shards; a flush of everything swaps each shard's
   // entries out under its lock and frees them after. Answers already handed out stay valid
-  // (they are shared). A flush of one name visits every entry, since a name's entries of
-  // different types and flags lie in different shards.
+  // (they are shared).
+  // Limitation: a flush of one name visits every entry, since a name's entries of different
+  // types and flags lie in different shards; each shard stays locked while it is searched.
   CacheFlushResult flush(const CacheFlush& flush, Clock::TimePoint now);
 
 private:
