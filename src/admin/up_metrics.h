@@ -16,10 +16,8 @@ namespace holdfast::admin {
 //   holdfast_enactor_applied_total{enactor}, holdfast_stale_writes_refused_total{enactor},
 //   holdfast_plan_budget_holds_total{enactor}, holdfast_enactor_errors_total{enactor},
 //   holdfast_enactor_last_applied_generation{enactor}, holdfast_store_up.
-// Everything is borrowed and must outlive `registry`'s collectors.
-//
-// Limitation: DNS queries by rcode are not exported for `up`: the answer path keeps no counters
-// yet, and adding shared ones there needs per-worker counters to stay lock-free.
+// Everything is borrowed and must outlive `registry`'s collectors. DNS query metrics come from
+// addDnsMetrics() (dns_metrics.h).
 void addUpMetrics(MetricsRegistry& registry,
                   store::Store& store,
                   const ViewHolder& view,

@@ -77,6 +77,8 @@ struct ResolverFlags {
   std::string log_level;              // empty: the file's or info
   std::string metrics;                // address:port of /metrics; empty: the file's or off
   std::vector<std::string> webhooks;  // alert URLs; replace the file's when given
+  std::string data_dir;               // resolver.json and token; empty: the file's or default
+  std::string token_file;             // cache API token; empty: the file's or data_dir's
 };
 
 // Adds the `resolver` subcommand to `app`, filling `flags` when it is parsed.
@@ -155,6 +157,33 @@ AdminCommands addAdminCommands(CLI::App& app, AdminFlags& flags);
 // configuration or token file; kExitNotRunning when no running `holdfast up` is found or
 // reachable.
 [[nodiscard]] int runAdmin(const AdminCommands& commands, const AdminFlags& flags);
+
+// Command line of `holdfast cache stats` and `holdfast cache flush`.
+struct CacheFlags {
+  bool json = false;                       // print the API's JSON instead of tables
+  std::string config_path;                 // configuration of `holdfast resolver`
+  std::string data_dir = "holdfast-data";  // where `holdfast resolver` wrote resolver.json
+  std::string address;                     // overrides resolver.json's address
+  std::string token_file;                  // overrides resolver.json's token file
+  std::string name;                        // flush: only this name; empty: everything
+  std::string type;                        // flush: only this type of `name`
+  bool keep_stale = false;                 // flush: expire instead of remove
+};
+
+struct CacheCommands {
+  CLI::App* cache = nullptr;
+  CLI::App* stats = nullptr;
+  CLI::App* flush = nullptr;
+};
+
+// Adds `cache stats` and `cache flush` to `app`, filling `flags`.
+CacheCommands addCacheCommands(CLI::App& app, CacheFlags& flags);
+
+// Asks the cache API of a running `holdfast resolver` and prints a table (or JSON). Exit
+// status: kExitOk; kExitRuntime when the API answers with an error; kExitConfig for a bad
+// command line, configuration or token file; kExitNotRunning when no running resolver API is
+// found or reachable.
+[[nodiscard]] int runCache(const CacheCommands& commands, const CacheFlags& flags);
 
 // Command line of `holdfast probe`.
 struct ProbeFlags {

@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   holdfast::cli::AdminFlags admin_flags;
   const holdfast::cli::AdminCommands admin = holdfast::cli::addAdminCommands(app, admin_flags);
 
+  holdfast::cli::CacheFlags cache_flags;
+  const holdfast::cli::CacheCommands cache = holdfast::cli::addCacheCommands(app, cache_flags);
+
   holdfast::cli::ProbeFlags probe_flags;
   CLI::App* probe = holdfast::cli::addProbeCommand(app, probe_flags);
 
@@ -75,6 +78,9 @@ int main(int argc, char** argv) {
     }
     if (*admin.status || *admin.endpoints) {
       return holdfast::cli::runAdmin(admin, admin_flags);
+    }
+    if (*cache.cache) {
+      return holdfast::cli::runCache(cache, cache_flags);
     }
     if (*probe) {
       return holdfast::cli::runProbe(probe_flags);

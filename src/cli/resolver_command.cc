@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,12 +13,15 @@
 
 #include "admin/http_listener.h"
 #include "admin/metrics.h"
+#include "admin/token.h"
 #include "cli/commands.h"
+#include "cli/resolver_admin.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "config/config.h"
 #include "probe/webhook.h"
 #include "resolver/alert_monitor.h"
+#include "resolver/cache_api.h"
 #include "resolver/resolver_metrics.h"
 #include "resolver/resolver_service.h"
 
@@ -79,6 +83,12 @@ Result<Loaded> loadOptions(const ResolverFlags& flags) {
       return makeError(Errc::kConfig, "--metrics: " + parsed.error().message);
     }
     loaded.options.ops.metrics_listen = flags.metrics;
+  }
+  if (!flags.data_dir.empty()) {
+    loaded.options.ops.data_dir = flags.data_dir;
+  }
+  if (!flags.token_file.empty()) {
+    loaded.options.ops.token_file = flags.token_file;
   }
   if (!flags.webhooks.empty()) {
     for (const std::string& url : flags.webhooks) {
@@ -144,10 +154,12 @@ void logSummary(const resolver::ResolverService& service) {
                 {{"cache.bytes", cache.bytes}, {"cache.entries", cache.entries}});
 }
 
-// Metrics, the HTTP listener and webhook alerts around a running service; all optional.
+// Metrics, the HTTP listener with the cache API, and webhook alerts around a running service;
+// all optional.
 struct Operations {
   admin::MetricsRegistry metrics;
   std::unique_ptr<admin::HttpListener> http;
+  std::filesystem::path data_dir;  // where resolver.json was written; empty: not written
   std::unique_ptr<probe::WebhookSender> sender;
   std::unique_ptr<probe::AlertTracker> tracker;
   std::unique_ptr<resolver::AlertLoop> loop;
@@ -162,28 +174,54 @@ struct Operations {
     if (http) {
       http->stop();
     }
+    if (!data_dir.empty()) {
+      removeResolverInfo(data_dir);
+      data_dir.clear();
+    }
     metrics.clearCollectors();
   }
 };
+
+// The HTTP listener: /metrics, /healthz, /readyz and the cache API, whose token is read or
+// created first (a token file others can read is refused: kConfig); then resolver.json.
+Status startHttp(const resolver::ResolverOpsOptions& ops,
+                 resolver::ResolverService& service,
+                 Operations& out) {
+  const std::filesystem::path token_file = resolverTokenPath(ops);
+  auto token = admin::loadOrCreateToken(token_file);
+  if (!token.ok()) {
+    return makeError(token.error().code, "resolver.metrics.token_file: " + token.error().message);
+  }
+  out.metrics.addCollector([&service] {
+    return resolver::collectResolverMetrics(service.stats(), service.cacheStats(),
+                                            service.upstreamStatus());
+  });
+  admin::HttpListenerOptions options;
+  options.listen = ops.metrics_listen;
+  options.component = "resolver.admin";
+  options.metrics = &out.metrics;
+  options.ready = [&service] { return service.ready(); };
+  options.routes = resolver::cacheApiRoutes(
+      {&service.cache(), &service.stats(), &SystemClock::instance(), std::move(*token)});
+  auto http = admin::HttpListener::start(std::move(options));
+  if (!http.ok()) {
+    return http.error();
+  }
+  out.http = std::move(*http);
+  if (auto s = writeResolverInfo(ops.data_dir, out.http->address(), token_file); !s.ok()) {
+    return s;
+  }
+  out.data_dir = ops.data_dir;
+  return okStatus();
+}
 
 Status startOperations(const resolver::ResolverOpsOptions& ops,
                        resolver::ResolverService& service,
                        Operations& out) {
   if (!ops.metrics_listen.empty()) {
-    out.metrics.addCollector([&service] {
-      return resolver::collectResolverMetrics(service.stats(), service.cacheStats(),
-                                              service.upstreamStatus());
-    });
-    admin::HttpListenerOptions options;
-    options.listen = ops.metrics_listen;
-    options.component = "resolver.admin";
-    options.metrics = &out.metrics;
-    options.ready = [&service] { return service.ready(); };
-    auto http = admin::HttpListener::start(std::move(options));
-    if (!http.ok()) {
-      return http.error();
+    if (auto s = startHttp(ops, service, out); !s.ok()) {
+      return s;
     }
-    out.http = std::move(*http);
   }
   if (!ops.webhooks.empty()) {
     probe::WebhookOptions options;
@@ -230,7 +268,13 @@ CLI::App* addResolverCommand(CLI::App& app, ResolverFlags& flags) {
                 "answer SERVFAIL instead of expired data when upstreams fail");
   cmd->add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off");
   cmd->add_option("--metrics", flags.metrics,
-                  "address:port for HTTP /metrics, /healthz and /readyz (port 0 picks one)");
+                  "address:port for HTTP /metrics, /healthz, /readyz and the cache API (port 0 "
+                  "picks one)");
+  cmd->add_option("--data-dir", flags.data_dir,
+                  "directory for resolver.json and the API token (default holdfast-data)");
+  cmd->add_option("--token-file", flags.token_file,
+                  "bearer token file of the cache API, created 0600 if missing (default "
+                  "DATA_DIR/resolver.token)");
   cmd->add_option("--webhook", flags.webhooks,
                   "http:// URL that receives alerts as JSON POSTs (repeatable)");
   return cmd;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/api_server.h"
+#include "admin/dns_metrics.h"
 #include "admin/token.h"
 #include "admin/up_metrics.h"
 #include "cli/commands.h"
@@ -80,6 +81,7 @@ void publishAdminView(const config::Config& config, const std::set<std::string>&
 Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config,
                                               const std::set<std::string>& api_endpoints,
                                               store::Store& store,
+                                              const server::Server& dns,
                                               admin::EndpointEditor* editor) {
   if (!config.admin.enabled) {
     return std::unique_ptr<UpAdmin>();
@@ -93,6 +95,7 @@ Result<std::unique_ptr<UpAdmin>> startUpAdmin(const config::Config& config,
 
   auto up = std::make_unique<UpAdmin>();
   admin::addUpMetrics(up->metrics, store, processView(), control::StatusBoard::process());
+  admin::addDnsMetrics(up->metrics, [&dns] { return dns.stats(); });
   admin::ApiOptions api{&store, &processView(), &control::StatusBoard::process(),
                         *token, kVersion,       editor};
   admin::HttpListenerOptions options;

@@ -12,6 +12,7 @@
 #include "admin/metrics.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "server/server.h"
 #include "store/store.h"
 
 namespace holdfast::cli {
@@ -39,15 +40,16 @@ struct UpAdmin {
 void publishAdminView(const config::Config& config, const std::set<std::string>& api_endpoints);
 
 // With config.admin.enabled: reads the token file, binds config.admin.listen (port 0
-// picks one, logged as "admin listening") and serves the API, the dashboard, /metrics,
-// /healthz and /readyz; writes admin.json. Returns nullptr when disabled. Errors: kConfig for a
-// token file that is unsafe or malformed, kIo when the address cannot be bound or a file
-// written.
-// `editor` (borrowed, may be null) serves the endpoint write routes.
+// picks one, logged as "admin listening") and serves the API, the dashboard, /metrics (with
+// `dns`'s query counters), /healthz and /readyz; writes admin.json. Returns nullptr when
+// disabled. `store` and `dns` must outlive the result; `editor` (borrowed, may be null) serves
+// the endpoint write routes. Errors: kConfig for a token file that is unsafe or malformed, kIo
+// when the address cannot be bound or a file written.
 [[nodiscard]] Result<std::unique_ptr<UpAdmin>> startUpAdmin(
     const config::Config& config,
     const std::set<std::string>& api_endpoints,
     store::Store& store,
+    const server::Server& dns,
     admin::EndpointEditor* editor);
 
 }  // namespace holdfast::cli

@@ -254,7 +254,7 @@ int runUp(const std::string& config_path) {
   }
   publisher.start();
   UpEndpointEditor editor(state);
-  auto admin = startUpAdmin(config, state.api_endpoints, **store, &editor);
+  auto admin = startUpAdmin(config, state.api_endpoints, **store, **server, &editor);
   if (!admin.ok()) {
     state.control->stop();
     publisher.stop();

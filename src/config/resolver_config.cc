@@ -346,7 +346,7 @@ Status readResolver(const Reader& r, const YAML::Node& node, resolver::ResolverO
   if (auto s = r.checkKeys(node, "resolver",
                            {"listen", "threads", "allow", "upstreams", "client_deadline",
                             "max_attempts", "cache", "serve_stale", "breaker", "retry_budget",
-                            "last_known_good", "metrics", "alerts", "probe"});
+                            "last_known_good", "metrics", "alerts", "probe", "data_dir"});
       !s.ok()) {
     return s;
   }

@@ -15,7 +15,8 @@ namespace holdfast::config {
                                   const YAML::Node& node,
                                   resolver::ResolverOptions& options);
 
-// Reads `metrics`, `alerts` and `probe` of the `resolver:` mapping (resolver_ops_config.cc).
+// Reads `data_dir`, `metrics`, `alerts` and `probe` of the `resolver:` mapping
+// (resolver_ops_config.cc).
 [[nodiscard]] Status readResolverOps(const Reader& r,
                                      const YAML::Node& node,
                                      resolver::ResolverOptions& options);

@@ -105,6 +105,19 @@ TEST(ResolverOpsConfigTest, OffByDefault) {
   EXPECT_TRUE(config->resolver->ops.metrics_listen.empty());
   EXPECT_TRUE(config->resolver->ops.webhooks.empty());
   EXPECT_FALSE(config->resolver->active_probe.enabled());
+  EXPECT_EQ(config->resolver->ops.data_dir, "holdfast-data");
+  EXPECT_TRUE(config->resolver->ops.token_file.empty());
+}
+
+TEST(ResolverOpsConfigTest, ReadsDataDirAndTokenFile) {
+  const auto config = parse(R"(resolver:
+  upstreams: [127.0.0.1]
+  data_dir: /var/lib/hf-resolver
+  metrics: {listen: "127.0.0.1:9153", token_file: /etc/hf/resolver.token}
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->resolver->ops.data_dir, "/var/lib/hf-resolver");
+  EXPECT_EQ(config->resolver->ops.token_file, "/etc/hf/resolver.token");
 }
 
 TEST(ResolverOpsConfigTest, ReadsMetricsAlertsAndProbe) {
@@ -131,6 +144,11 @@ TEST(ResolverOpsConfigTest, ErrorsNameFileLineAndField) {
               "r.yaml:3:21: resolver.metrics.listen:");
   expectError("resolver:\n  upstreams: [127.0.0.1]\n  metrics: {}\n",
               "r.yaml:3:12: resolver.metrics.listen:");
+  expectError("resolver:\n  upstreams: [127.0.0.1]\n  data_dir: \"\"\n",
+              "r.yaml:3:13: resolver.data_dir: must not be empty");
+  expectError(
+      "resolver:\n  upstreams: [127.0.0.1]\n  metrics: {listen: \"127.0.0.1:0\", token_file: []}\n",
+      "r.yaml:3:48: resolver.metrics.token_file:");
   expectError("resolver:\n  upstreams: [127.0.0.1]\n  alerts: {webhooks: [\"https://x/\"]}\n",
               "r.yaml:3:23: resolver.alerts.webhooks[0]:");
   expectError("resolver:\n  upstreams: [127.0.0.1]\n  alerts: {resolve_after: 10ms}\n",

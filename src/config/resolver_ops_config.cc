@@ -1,5 +1,5 @@
-// Reading the operations parts of the `resolver:` section: metrics, webhook alerts and active
-// probes.
+// Reading the operations parts of the `resolver:` section: data_dir, metrics (and the cache
+// API's token), webhook alerts and active probes.
 #include <fmt/format.h>
 
 #include "admin/http_listener.h"
@@ -20,7 +20,7 @@ constexpr milliseconds kMaxResolveAfter = std::chrono::hours(24);
 constexpr std::size_t kMaxWebhooks = 8;
 
 Status readMetrics(const Reader& r, const YAML::Node& node, resolver::ResolverOptions& o) {
-  if (auto s = r.checkKeys(node, "resolver.metrics", {"listen"}); !s.ok()) {
+  if (auto s = r.checkKeys(node, "resolver.metrics", {"listen", "token_file"}); !s.ok()) {
     return s;
   }
   if (!node["listen"]) {
@@ -34,6 +34,16 @@ Status readMetrics(const Reader& r, const YAML::Node& node, resolver::ResolverOp
     return r.error(node["listen"], "resolver.metrics.listen", parsed.error().message);
   }
   o.ops.metrics_listen = *text;
+  if (node["token_file"]) {
+    auto file = r.text(node["token_file"], "resolver.metrics.token_file");
+    if (!file.ok()) {
+      return file.error();
+    }
+    if (file->empty()) {
+      return r.error(node["token_file"], "resolver.metrics.token_file", "must not be empty");
+    }
+    o.ops.token_file = *file;
+  }
   return okStatus();
 }
 
@@ -132,6 +142,16 @@ Status readProbe(const Reader& r, const YAML::Node& node, resolver::ResolverOpti
 }  // namespace
 
 Status readResolverOps(const Reader& r, const YAML::Node& node, resolver::ResolverOptions& o) {
+  if (node["data_dir"]) {
+    auto dir = r.text(node["data_dir"], "resolver.data_dir");
+    if (!dir.ok()) {
+      return dir.error();
+    }
+    if (dir->empty()) {
+      return r.error(node["data_dir"], "resolver.data_dir", "must not be empty");
+    }
+    o.ops.data_dir = *dir;
+  }
   if (node["metrics"]) {
     if (auto s = readMetrics(r, node["metrics"], o); !s.ok()) {
       return s;

@@ -1,6 +1,7 @@
 // The sharded LRU answer cache.
 #include "resolver/cache.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace holdfast::resolver {
@@ -124,12 +125,70 @@ void Cache::setMaxBytes(std::size_t max_bytes) {
 
 CacheStats Cache::stats() const {
   CacheStats total;
+  for (const CacheStats& shard : shardStats()) {
+    total.bytes += shard.bytes;
+    total.entries += shard.entries;
+    total.max_bytes += shard.max_bytes;
+    total.evictions += shard.evictions;
+    total.flushed += shard.flushed;
+  }
+  return total;
+}
+
+std::vector<CacheStats> Cache::shardStats() const {
+  std::vector<CacheStats> out;
+  out.reserve(shards_.size());
   for (const auto& shard : shards_) {
-    shard->withLock([&](const Shard& s) {
-      total.bytes += s.bytes;
-      total.entries += s.entries.size();
-      total.evictions += s.evictions;
+    out.push_back(shard->withLock([](const Shard& s) {
+      return CacheStats{s.bytes, s.entries.size(), s.max_bytes, s.evictions, s.flushed};
+    }));
+  }
+  return out;
+}
+
+CacheFlushResult Cache::flushShard(Shard& shard, const CacheFlush& flush, Clock::TimePoint now) {
+  CacheFlushResult result;
+  const auto matches = [&](const CacheKey& key) {
+    const auto name = key.qname();
+    return std::equal(name.begin(), name.end(), flush.qname.begin(), flush.qname.end()) &&
+           (!flush.qtype || key.qtype() == *flush.qtype);
+  };
+  for (auto it = shard.entries.begin(); it != shard.entries.end();) {
+    const auto next = std::next(it);
+    if (flush.qname.empty() || matches(it->first)) {
+      if (flush.mode == FlushMode::kRemove) {
+        shard.erase(it);
+        ++result.removed;
+      } else if (it->second.expires_at > now) {
+        it->second.expires_at = now;
+        ++result.expired;
+      }
+    }
+    it = next;
+  }
+  shard.flushed += result.removed;
+  return result;
+}
+
+CacheFlushResult Cache::flush(const CacheFlush& flush, Clock::TimePoint now) {
+  CacheFlushResult total;
+  for (auto& guarded : shards_) {
+    // Removing everything: take the shard's entries out under the lock and free them after it,
+    // so a worker waiting for this shard waits for a swap, not for thousands of frees.
+    Shard taken;
+    const CacheFlushResult part = guarded->withLock([&](Shard& shard) {
+      if (!flush.qname.empty() || flush.mode != FlushMode::kRemove) {
+        return flushShard(shard, flush, now);
+      }
+      const CacheFlushResult removed{shard.entries.size(), 0};
+      taken.entries.swap(shard.entries);
+      taken.lru.swap(shard.lru);
+      shard.bytes = 0;
+      shard.flushed += removed.removed;
+      return removed;
     });
+    total.removed += part.removed;
+    total.expired += part.expired;
   }
   return total;
 }

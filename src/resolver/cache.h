@@ -74,7 +74,31 @@ struct CacheHit {
 struct CacheStats {
   std::size_t bytes = 0;
   std::size_t entries = 0;
-  std::uint64_t evictions = 0;
+  std::size_t max_bytes = 0;    // the bound (each shard holds at most its share of it)
+  std::uint64_t evictions = 0;  // entries dropped to stay within the bound
+  std::uint64_t flushed = 0;    // entries removed by flushes
+};
+
+// kRemove drops entries, and with them the data serve-stale and last-known-good fall back on;
+// kExpire only ends their freshness, so the next query asks an upstream but the old answer may
+// still be served stale, or held as last known good, when upstreams fail.
+enum class FlushMode {
+  kRemove,
+  kExpire,
+};
+
+// What a flush applies to.
+struct CacheFlush {
+  // Lowercase uncompressed wire name; empty: every entry.
+  std::vector<std::uint8_t> qname;
+  // Only entries of this type (with `qname`); nullopt: every type.
+  std::optional<std::uint16_t> qtype;
+  FlushMode mode = FlushMode::kRemove;
+};
+
+struct CacheFlushResult {
+  std::size_t removed = 0;  // entries dropped
+  std::size_t expired = 0;  // fresh entries made stale (FlushMode::kExpire)
 };
 
 // Number of shards by default: each has its own lock, so worker threads rarely wait on each
@@ -119,6 +143,17 @@ public:
 
   [[nodiscard]] CacheStats stats() const;
 
+  // The same numbers shard by shard (max_bytes is each shard's share).
+  [[nodiscard]] std::vector<CacheStats> shardStats() const;
+
+  // Removes or expires every entry `flush` matches. Takes one shard's lock at a time, so
+  // workers keep answering from the other shards; a flush of everything swaps each shard's
+  // entries out under its lock and frees them after. Answers already handed out stay valid
+  // (they are shared).
+  // Limitation: a flush of one name visits every entry, since a name's entries of different
+  // types and flags lie in different shards; each shard stays locked while it is searched.
+  CacheFlushResult flush(const CacheFlush& flush, Clock::TimePoint now);
+
 private:
   struct Entry {
     std::shared_ptr<const CachedMessage> message;
@@ -136,12 +171,15 @@ private:
     std::size_t bytes = 0;
     std::size_t max_bytes = 0;
     std::uint64_t evictions = 0;
+    std::uint64_t flushed = 0;
 
     void erase(std::unordered_map<CacheKey, Entry, CacheKeyHash>::iterator it);
     void evictToFit();
   };
 
   [[nodiscard]] Guarded<Shard>& shardFor(const CacheKey& key);
+
+  static CacheFlushResult flushShard(Shard& shard, const CacheFlush& flush, Clock::TimePoint now);
 
   std::vector<std::unique_ptr<Guarded<Shard>>> shards_;
 };

@@ -31,11 +31,17 @@ inline constexpr std::size_t kMaxCacheBytes = std::size_t{64} * 1024 * 1024 * 10
 inline constexpr std::size_t kDefaultResolverThreads = 2;
 inline constexpr std::size_t kMaxResolverThreads = 64;
 
+// Where the resolver keeps its API token and resolver.json (only with a metrics listener): the
+// same default as `holdfast up`'s data_dir, so both are found from one working directory.
+inline constexpr const char* kDefaultResolverDataDir = "holdfast-data";
+
 // Operations: metrics endpoint and webhook alerts (wired by the command line).
 // Limitation: fixed at start; a reload that changes them keeps the running ones (restart to
 // change them).
 struct ResolverOpsOptions {
-  std::string metrics_listen;         // empty: no metrics listener
+  std::string metrics_listen;  // empty: no metrics listener (and no cache API)
+  std::string data_dir = kDefaultResolverDataDir;
+  std::string token_file;  // bearer token of the cache API; empty: data_dir/resolver.token
   std::vector<std::string> webhooks;  // http:// URLs; empty: no webhook alerts
   std::chrono::milliseconds alert_resolve_after{kDefaultAlertResolveAfter};
 };

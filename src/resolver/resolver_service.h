@@ -53,6 +53,9 @@ public:
 
   [[nodiscard]] CacheStats cacheStats() const { return cache_.stats(); }
 
+  // The cache the workers share, for the cache API (stats, flushes); thread-safe.
+  [[nodiscard]] Cache& cache() noexcept { return cache_; }
+
   [[nodiscard]] std::vector<UpstreamStatus> upstreamStatus() const { return pool_.status(); }
 
   // Whether the workers are running (between start and stop): the resolver answers every

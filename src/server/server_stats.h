@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "server/query_stats.h"
+
 namespace holdfast::server {
 
 // Messages seen on one transport.
@@ -30,6 +32,9 @@ struct ServerStats {
   std::uint64_t tcp_connections_accepted = 0;
   std::uint64_t tcp_connections_refused = 0;  // closed at once: max_tcp_connections was reached
   std::uint64_t tcp_connections_active = 0;
+  // Answers by response code and query type, and their latency, per transport.
+  QueryStats udp_queries;
+  QueryStats tcp_queries;
 };
 
 // Counters are written by one worker thread and read by any; a cache line of their own keeps

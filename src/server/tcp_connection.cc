@@ -61,8 +61,10 @@ void TcpConnection::complete(Step step) {
   }
 }
 
-void TcpConnection::touch() {
-  deadline_ = std::chrono::steady_clock::now() + env_.idle_timeout;
+std::chrono::steady_clock::time_point TcpConnection::touch() {
+  const auto now = std::chrono::steady_clock::now();
+  deadline_ = now + env_.idle_timeout;
+  return now;
 }
 
 // One timer wait at a time that re-arms itself to the latest deadline, instead of cancelling and
@@ -129,6 +131,7 @@ void TcpConnection::onMessage(const asio::error_code& ec, std::size_t length) {
   }
   ++queries_;
   env_.counters.addReceived(1);
+  received_at_ = std::chrono::steady_clock::now();
 
   const std::span<std::uint8_t> response(reply_.get() + kLengthPrefixBytes, kMaxMessageBytes);
   const std::size_t answer = env_.handler.handle(
@@ -145,6 +148,7 @@ void TcpConnection::onMessage(const asio::error_code& ec, std::size_t length) {
     return;
   }
 
+  env_.queries.countAnswer(response.first(answer));
   reply_[0] = static_cast<std::uint8_t>(answer >> 8);
   reply_[1] = static_cast<std::uint8_t>(answer & 0xff);
   touch();
@@ -162,7 +166,8 @@ void TcpConnection::onWritten(const asio::error_code& ec) {
     return;
   }
   env_.counters.addSent(1);
-  touch();
+  const auto now = touch();
+  env_.queries.countLatency(now - received_at_);
   readLength();
 }
 

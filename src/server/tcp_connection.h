@@ -34,6 +34,7 @@ struct TcpConnectionEnv {
   QueryHandler& handler;
   TcpConnectionOwner& owner;
   TransportCounters& counters;
+  QueryCounters& queries;
   std::chrono::milliseconds idle_timeout;  // see ServerOptions::tcp_idle_timeout
   std::size_t max_queries;                 // see ServerOptions::max_tcp_queries_per_connection
 };
@@ -59,7 +60,8 @@ private:
   template <typename Step>
   void complete(Step step);
 
-  void touch();
+  // Moves the idle deadline to idle_timeout from now; returns now.
+  std::chrono::steady_clock::time_point touch();
 
   void waitDeadline();
 
@@ -83,6 +85,7 @@ private:
   const std::unique_ptr<std::uint8_t[]> reply_;  // length prefix + kMaxMessageBytes
   std::array<std::uint8_t, 2> length_{};
   std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::time_point received_at_;  // when the query being answered arrived
   std::size_t queries_ = 0;
   int pending_ = 0;  // operations started and not completed
   bool closed_ = false;

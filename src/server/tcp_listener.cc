@@ -14,7 +14,7 @@ TcpListener::TcpListener(asio::ip::tcp::acceptor acceptor,
     : acceptor_(std::move(acceptor)),
       retry_timer_(acceptor_.get_executor()),
       limit_(limit),
-      env_{handler, *this, counters_, limits.idle_timeout, limits.max_queries} {}
+      env_{handler, *this, counters_, answer_counters_, limits.idle_timeout, limits.max_queries} {}
 
 TcpListener::~TcpListener() {
   connections_.clear();
@@ -26,6 +26,7 @@ void TcpListener::start() {
 
 void TcpListener::addStatsTo(ServerStats& stats) const noexcept {
   stats.tcp += counters_.snapshot();
+  stats.tcp_queries += answer_counters_.snapshot();
   stats.tcp_connections_accepted += accepted_.load(std::memory_order_relaxed);
   stats.tcp_connections_refused += refused_.load(std::memory_order_relaxed);
 }

@@ -66,6 +66,7 @@ private:
   asio::steady_timer retry_timer_;
   ConnectionLimit& limit_;
   TransportCounters counters_;
+  QueryCounters answer_counters_;
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> refused_{0};
   const TcpConnectionEnv env_;

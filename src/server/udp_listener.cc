@@ -90,6 +90,7 @@ std::size_t UdpListener::receiveBatch() {
     return 0;
   }
   counters_.addReceived(static_cast<std::uint64_t>(received));
+  received_at_ = std::chrono::steady_clock::now();
   return static_cast<std::size_t>(received);
 }
 
@@ -113,6 +114,7 @@ void UdpListener::answerBatch(std::size_t received) {
       continue;
     }
 
+    answer_counters_.countAnswer(response.first(length));
     reply_iov_[replies] = iovec{response.data(), length};
     msghdr& reply = replies_out_[replies].msg_hdr;
     reply.msg_name = &peers_[slot];
@@ -124,6 +126,9 @@ void UdpListener::answerBatch(std::size_t received) {
 
   counters_.addDropped(dropped);
   sendReplies(replies);
+
+  // Every answer of the batch waited for the whole batch: one clock read covers them all.
+  answer_counters_.countLatency(std::chrono::steady_clock::now() - received_at_, replies);
   if (log_.enabled(log::Level::kTrace)) {
     log_.trace("udp batch served", {{"packets.received", received}, {"packets.answered", replies}});
   }

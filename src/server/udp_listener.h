@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -49,6 +50,12 @@ public:
   // Thread-safe.
   [[nodiscard]] TransportStats stats() const noexcept { return counters_.snapshot(); }
 
+  // Adds this listener's counters. Thread-safe.
+  void addStatsTo(ServerStats& stats) const noexcept {
+    stats.udp += counters_.snapshot();
+    stats.udp_queries += answer_counters_.snapshot();
+  }
+
 private:
   void waitReadable();
 
@@ -81,6 +88,8 @@ private:
   std::array<iovec, kUdpBatchSize> reply_iov_{};
   std::array<mmsghdr, kUdpBatchSize> replies_out_{};
   TransportCounters counters_;
+  QueryCounters answer_counters_;
+  std::chrono::steady_clock::time_point received_at_;  // when the batch being answered arrived
   log::Logger log_{"server.udp"};
 };
 

@@ -56,7 +56,7 @@ void Worker::join() noexcept {
 
 void Worker::addStatsTo(ServerStats& stats) const noexcept {
   for (const auto& listener : udp_) {
-    stats.udp += listener->stats();
+    listener->addStatsTo(stats);
   }
   for (const auto& listener : tcp_) {
     listener->addStatsTo(stats);
