@@ -136,6 +136,9 @@ int runHistory(const OpsFlags& flags) {
 
 // Polls the endpoint until its published generation reaches `generation`, at most
 // flags.wait_seconds, with a progress line on a terminal. False when the wait ran out.
+// Limitation: the API commits the publish inside the apply request, so the first read already
+// shows it; waiting until the authoritative server answers with it would need the served zone
+// serial in the API, which it does not expose yet.
 bool waitForPublish(ApiSession& api, const OpsFlags& flags, std::uint64_t generation) {
   ProgressLine progress(stderr, progressModeFor(flags.api.json), SystemClock::instance());
   while (true) {
