@@ -172,6 +172,12 @@ const std::string& openApiJson() {
         "field": {"type": "string"}, "reason": {"type": "string"}}}}},
       "PauseRequest": {"type": "object", "additionalProperties": false, "properties": {
         "reason": {"type": "string", "maxLength": 1024}, "by": {"type": "string", "maxLength": 1024}}},
+      "ApplyRequest": {"type": "object", "additionalProperties": false, "properties": {
+        "dry_run": {"type": "boolean", "default": false, "description": "report what would be published; write nothing"},
+        "approve": {"type": "boolean", "default": false, "description": "lift the change budget for this publish (a plan held for approval)"},
+        "generation": {"type": "integer", "minimum": 1, "description": "the plan generation the caller reviewed; 409 if it is no longer the newest valid plan"},
+        "reason": {"type": "string", "maxLength": 1024, "description": "added to the journal entry's why"},
+        "by": {"type": "string", "maxLength": 1024, "description": "who: 'operator:<login>' is recorded as is, anything else as 'api:<by>'"}}},
       "EndpointDefinition": {"type": "object", "additionalProperties": false, "required": ["name", "backends", "check"],
         "description": "The keys, defaults and checks of an endpoints: entry of the configuration file, plus zone and by. PUT may leave out name (the path names the endpoint).",
         "properties": {
@@ -235,6 +241,9 @@ const std::string& openApiJson() {
     "/api/v1/endpoints/{name}/pause": {
       "parameters": [{"$ref": "#/components/parameters/name"}],
       "post": {"summary": "pause publishing of one endpoint", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/PauseRequest"}}}}, "responses": {"200": {"description": "paused"}, "400": {"description": "bad body"}}}},
+    "/api/v1/endpoints/{name}/apply": {
+      "parameters": [{"$ref": "#/components/parameters/name"}],
+      "post": {"summary": "publish the newest valid plan now, as an operator (approving one held by the change budget with approve: true); dry_run: true only reports the diff and verdict", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplyRequest"}}}}, "responses": {"200": {"description": "published (applied: true, generation, added, removed, by), or the dry run's review (dry_run: true)"}, "400": {"description": "bad body"}, "404": {"description": "no such endpoint"}, "409": {"description": "nothing to apply, held (approve: false), paused, stale generation, or contended; error.code says which"}, "503": {"description": "store failed"}}}},
     "/api/v1/endpoints/{name}/resume": {
       "parameters": [{"$ref": "#/components/parameters/name"}],
       "post": {"summary": "lift the pause of one endpoint", "responses": {"200": {"description": "resumed; lifted is false if it was not paused"}}}},

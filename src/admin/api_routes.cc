@@ -13,6 +13,15 @@ namespace {
 
 using nlohmann::json;
 
+json pauseJson(const std::optional<control::PauseRecord>& record) {
+  if (!record) {
+    return nullptr;
+  }
+  return {{"by", record->by}, {"at_ms", record->at_ms}, {"reason", record->reason}};
+}
+
+}  // namespace
+
 HttpResponse storeFailed(const Error& error) {
   return errorResponse(503, "store_unavailable", "", error.message);
 }
@@ -21,17 +30,39 @@ HttpResponse unknownEndpoint(const std::string& name) {
   return errorResponse(404, "not_found", "endpoint", "no configured endpoint named '" + name + "'");
 }
 
+std::string whoOf(const std::string& by) {
+  if (by.empty()) {
+    return "api";
+  }
+  return by.starts_with("operator:") ? by : "api:" + by;
+}
+
+json reviewJson(const control::EndpointConfig& endpoint, const control::Review& review) {
+  return {{"endpoint", endpoint.name},
+          {"verdict", std::string(control::verdictName(review.verdict))},
+          {"published_generation", review.published ? review.published->generation : 0},
+          {"published_addresses",
+           review.published ? review.published->addresses : std::vector<std::string>{}},
+          {"plan_generation", review.plan ? review.plan->generation : 0},
+          {"plan_addresses", review.plan ? review.plan->addresses : std::vector<std::string>{}},
+          {"plan_reason", review.plan ? review.plan->reason : ""},
+          {"added", review.diff.added},
+          {"removed", review.diff.removed},
+          {"allowed_removals", review.allowed_removals},
+          {"paused", review.pause.paused()},
+          {"pause",
+           {{"global", pauseJson(review.pause.global)},
+            {"endpoint", pauseJson(review.pause.endpoint)}}}};
+}
+
+namespace {
+
+using nlohmann::json;
+
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-json pauseJson(const std::optional<control::PauseRecord>& record) {
-  if (!record) {
-    return nullptr;
-  }
-  return {{"by", record->by}, {"at_ms", record->at_ms}, {"reason", record->reason}};
 }
 
 json planJson(const control::Plan& plan) {
@@ -268,15 +299,7 @@ HttpResponse getDiff(const ApiOptions& options, const std::string& name) {
   if (!review.ok()) {
     return storeFailed(review.error());
   }
-  return jsonResponse(
-      200, {{"endpoint", endpoint->name},
-            {"verdict", std::string(control::verdictName(review->verdict))},
-            {"published_generation", review->published ? review->published->generation : 0},
-            {"plan_generation", review->plan ? review->plan->generation : 0},
-            {"added", review->diff.added},
-            {"removed", review->diff.removed},
-            {"allowed_removals", review->allowed_removals},
-            {"paused", review->pause.paused()}});
+  return jsonResponse(200, reviewJson(*endpoint, *review));
 }
 
 HttpResponse getHistory(const ApiOptions& options,
@@ -406,9 +429,7 @@ HttpResponse postPause(const ApiOptions& options,
     if (auto bad = readText(parsed, "by", by)) {
       return *bad;
     }
-    if (!by.empty()) {
-      record.by = "api:" + by;
-    }
+    record.by = whoOf(by);
   }
   if (auto s = control::pauseAutomation(*options.store, endpoint_name, record); !s.ok()) {
     return storeFailed(s.error());

@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/api_server.h"
+#include "common/result.h"
+#include "control/endpoint.h"
+#include "control/review.h"
 
 namespace holdfast::admin::internal {
 
@@ -16,6 +19,18 @@ HttpResponse errorResponse(int status,
                            const std::string& code,
                            const std::string& field,
                            const std::string& reason);
+
+// 503 naming the store failure; 404 naming an endpoint that is not configured.
+HttpResponse storeFailed(const Error& error);
+HttpResponse unknownEndpoint(const std::string& name);
+
+// Who a write through the API is recorded as: "api" without `by`; `by` itself when it names an
+// operator ("operator:<login>", as the CLI sends); "api:<by>" otherwise, so a caller cannot pose
+// as an enactor in the journal or a pause record.
+std::string whoOf(const std::string& by);
+
+// The JSON of a review (GET .../diff and a dry-run apply).
+nlohmann::json reviewJson(const control::EndpointConfig& endpoint, const control::Review& review);
 
 // The request path below /api/v1, split at '/': "/api/v1/endpoints/a.test/plans" gives
 // {"endpoints", "a.test", "plans"}.
@@ -47,5 +62,7 @@ HttpResponse putEndpoint(const ApiOptions& options,
 HttpResponse deleteEndpoint(const ApiOptions& options,
                             const std::string& name,
                             const std::string& body);
+// POST .../endpoints/<name>/apply (api_apply.cc).
+HttpResponse postApply(const ApiOptions& options, const std::string& name, const std::string& body);
 
 }  // namespace holdfast::admin::internal

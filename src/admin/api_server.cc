@@ -81,6 +81,10 @@ HttpResponse routeEndpoint(const ApiOptions& options,
     return what == "pause" ? internal::postPause(options, name, request.body)
                            : internal::postResume(options, name);
   }
+  if (s.size() == 3 && what == "apply") {
+    return method == HttpMethod::kPost ? internal::postApply(options, name, request.body)
+                                       : methodNotAllowed("POST");
+  }
   if (method != HttpMethod::kGet) {
     return methodNotAllowed("GET");
   }

@@ -1,116 +1,20 @@
 // `holdfast status` and `holdfast endpoints`: the admin API of a running `holdfast up`, found
 // through the admin.json it writes in its data_dir.
-#include <httplib.h>
-
-#include <fstream>
-#include <sstream>
+#include <cstdio>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "admin/http_listener.h"
-#include "admin/token.h"
+#include "cli/admin_client.h"
 #include "cli/commands.h"
-#include "cli/up_admin.h"
-#include "config/config.h"
+#include "cli/ops_tables.h"
 
 namespace holdfast::cli {
 
 namespace {
 
 using nlohmann::json;
-
-// A request to the local API that takes longer than this has failed: it only reads the store.
-constexpr std::chrono::seconds kClientTimeout{10};
-
-struct Target {
-  std::string address;  // "127.0.0.1:8053"
-  std::string token;
-};
-
-Result<std::string> readFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return makeError(Errc::kNotFound, path.string() + ": cannot read");
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Address and token: from the flags, else from data_dir/admin.json of the configuration's (or
-// the given, or the default) data_dir.
-Result<Target> findTarget(const AdminFlags& flags) {
-  std::filesystem::path data_dir = flags.data_dir;
-  if (!flags.config_path.empty()) {
-    auto config = config::loadConfig(flags.config_path);
-    if (!config.ok()) {
-      return makeError(Errc::kConfig, config.error().message);
-    }
-    data_dir = config->data_dir;
-  }
-  Target target{flags.address, ""};
-  std::filesystem::path token_file = flags.token_file;
-  if (target.address.empty() || token_file.empty()) {
-    const auto info_path = adminInfoPath(data_dir);
-    auto text = readFile(info_path);
-    if (!text.ok()) {
-      return makeError(Errc::kNotFound,
-                       fmt::format("no running holdfast up found: {} does not exist (run this "
-                                   "from the directory of `holdfast up`, or pass --config, "
-                                   "--data-dir, or --admin and --token-file)",
-                                   info_path.string()));
-    }
-    const json info = json::parse(*text, nullptr, false);
-    if (!info.is_object() || !info.contains("address") || !info["address"].is_string() ||
-        !info.contains("token_file") || !info["token_file"].is_string()) {
-      return makeError(Errc::kParse, info_path.string() + ": not an admin.json of holdfast up");
-    }
-    if (target.address.empty()) {
-      target.address = info["address"].get<std::string>();
-    }
-    if (token_file.empty()) {
-      token_file = info["token_file"].get<std::string>();
-    }
-  }
-  auto token = admin::loadToken(token_file);
-  if (!token.ok()) {
-    return token.error();
-  }
-  target.token = *token;
-  return target;
-}
-
-// GET `path`; the parsed JSON body of a 200. Errors: kNetwork when the API cannot be reached,
-// kInvalidArgument carrying the API's error reason otherwise.
-Result<json> fetch(const Target& target, const std::string& path) {
-  auto host_port = admin::parseHostPort(target.address);
-  if (!host_port.ok()) {
-    return host_port.error();
-  }
-  httplib::Client client(host_port->host, host_port->port);
-  client.set_connection_timeout(kClientTimeout);
-  client.set_read_timeout(kClientTimeout);
-  auto response = client.Get(path.c_str(), {{"Authorization", "Bearer " + target.token}});
-  if (!response) {
-    return makeError(Errc::kNetwork,
-                     fmt::format("cannot reach the admin API at {}: {} (is holdfast up running?)",
-                                 target.address, httplib::to_string(response.error())));
-  }
-  const json body = json::parse(response->body, nullptr, false);
-  if (response->status != 200) {
-    std::string reason = fmt::format("HTTP {}", response->status);
-    if (body.is_object() && body.contains("error") && body["error"].contains("reason")) {
-      reason += ": " + body["error"]["reason"].get<std::string>();
-    }
-    return makeError(Errc::kInvalidArgument, reason);
-  }
-  if (body.is_discarded()) {
-    return makeError(Errc::kParse, path + ": the answer is not JSON");
-  }
-  return body;
-}
 
 std::string backendsSummary(const json& endpoint) {
   std::size_t healthy = 0;
@@ -156,6 +60,16 @@ void printStatus(const json& status, const std::string& address) {
                 static_cast<unsigned long long>(e["generation"].get<std::uint64_t>()),
                 static_cast<unsigned long long>(e["lag_generations"].get<std::uint64_t>()),
                 stateOf(e).c_str(), backendsSummary(e).c_str(), addressesOf(e).c_str());
+  }
+  // Who paused what, and why: the one thing an operator asks first about a paused endpoint.
+  for (const json& e : status["endpoints"]) {
+    for (const auto& [scope, key] :
+         {std::pair{"everything", "global"}, std::pair{"endpoint", "endpoint"}}) {
+      if (e["pause"][key].is_object()) {
+        std::printf("  %s paused (%s) by %s\n", e["name"].get<std::string>().c_str(), scope,
+                    describePause(e["pause"][key]).c_str());
+      }
+    }
   }
   std::printf("\n%-12s %-10s %8s %14s %5s  %s\n", "ENACTOR", "LAST GEN", "APPLIED", "STALE REFUSED",
               "HELD", "LAST ERROR");
@@ -212,33 +126,22 @@ AdminCommands addAdminCommands(CLI::App& app, AdminFlags& flags) {
   commands.endpoints = app.add_subcommand(
       "endpoints", "every endpoint's backends, their health and whether each is published");
   for (CLI::App* command : {commands.status, commands.endpoints}) {
-    command->add_flag("--json", flags.json, "print the API's JSON answer");
-    command->add_option("-c,--config", flags.config_path,
-                        "configuration of `holdfast up` (for its data_dir)");
-    command->add_option("--data-dir", flags.data_dir, "data_dir of `holdfast up`")
-        ->capture_default_str();
-    command->add_option("--admin", flags.address, "admin API address, e.g. 127.0.0.1:8053");
-    command->add_option("--token-file", flags.token_file, "file holding the admin token");
+    addApiOptions(command, flags);
   }
   return commands;
 }
 
 int runAdmin(const AdminCommands& commands, const AdminFlags& flags) {
-  auto target = findTarget(flags);
-  if (!target.ok()) {
-    std::fprintf(stderr, "holdfast: %s\n", target.error().message.c_str());
-    return target.error().code == Errc::kNotFound ? kExitNotRunning : kExitConfig;
-  }
+  ApiSession api(flags);
   const bool status = commands.status->parsed();
-  auto body = fetch(*target, status ? "/api/v1/status" : "/api/v1/endpoints");
-  if (!body.ok()) {
-    std::fprintf(stderr, "holdfast: %s\n", body.error().message.c_str());
-    return body.error().code == Errc::kNetwork ? kExitNotRunning : kExitRuntime;
+  const auto body = api.get(status ? "/api/v1/status" : "/api/v1/endpoints");
+  if (!body) {
+    return api.exitStatus();
   }
   if (flags.json) {
     std::printf("%s\n", body->dump(2).c_str());
   } else if (status) {
-    printStatus(*body, target->address);
+    printStatus(*body, api.address());
   } else {
     printEndpoints(*body);
   }

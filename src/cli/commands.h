@@ -108,33 +108,6 @@ struct SimFlags {
   std::string log_level = "off";
 };
 
-// Command line of the operator commands: pause, resume, plan diff, apply, history.
-struct OpsFlags {
-  std::string config_path;  // the configuration `holdfast up` runs with (its data_dir)
-  std::string endpoint;     // empty: every endpoint (pause and resume only)
-  std::string reason;       // for the pause record or the audit journal
-  bool dry_run = false;     // apply: show, change nothing
-  bool approve = false;     // apply: lift the change budget for this publish
-  std::size_t limit = 0;    // history: the last N entries; 0: all
-};
-
-// The subcommands addOpsCommands() adds; each is set when it was given.
-struct OpsCommands {
-  CLI::App* pause = nullptr;
-  CLI::App* resume = nullptr;
-  CLI::App* plan = nullptr;
-  CLI::App* plan_diff = nullptr;
-  CLI::App* apply = nullptr;
-  CLI::App* history = nullptr;
-};
-
-// Adds `pause`, `resume`, `plan diff`, `apply` and `history` to `app`, filling `flags`.
-OpsCommands addOpsCommands(CLI::App& app, OpsFlags& flags);
-
-// Runs whichever operator command was parsed, on the SQLite store of the configuration: a
-// running `holdfast up` sees the change at once. Returns the process exit status.
-[[nodiscard]] int runOps(const OpsCommands& commands, const OpsFlags& flags);
-
 // Command line of the admin API clients: status and endpoints.
 struct AdminFlags {
   bool json = false;                       // print the API's JSON instead of tables
@@ -143,6 +116,42 @@ struct AdminFlags {
   std::string address;                     // overrides admin.json's address
   std::string token_file;                  // overrides admin.json's token file
 };
+
+// Command line of the operator commands: pause, resume, plan show|diff, apply, history.
+struct OpsFlags {
+  AdminFlags api;                // how to find the admin API; --json; --config for --store-direct
+  bool store_direct = false;     // work on the SQLite store of --config without the API
+  std::string endpoint;          // empty: every endpoint (pause, resume and history only)
+  std::uint64_t plan = 0;        // plan show: this generation; 0: every plan kept
+  std::string reason;            // for the pause record or the audit journal
+  bool dry_run = false;          // apply: show, change nothing
+  bool approve = false;          // apply: lift the change budget for this publish
+  std::uint64_t generation = 0;  // apply: only if this is still the newest plan; 0: newest
+  double wait_seconds = 10;      // apply: how long to wait for the publish to show
+  std::size_t limit = 0;         // history: the last N entries; 0: all
+};
+
+// The subcommands addOpsCommands() adds; each is set when it was given.
+struct OpsCommands {
+  CLI::App* pause = nullptr;
+  CLI::App* resume = nullptr;
+  CLI::App* plan = nullptr;
+  CLI::App* plan_show = nullptr;
+  CLI::App* plan_diff = nullptr;
+  CLI::App* apply = nullptr;
+  CLI::App* history = nullptr;
+};
+
+// Adds `pause`, `resume`, `plan show|diff`, `apply` and `history` to `app`, filling `flags`.
+OpsCommands addOpsCommands(CLI::App& app, OpsFlags& flags);
+
+// Runs whichever operator command was parsed through the admin API of the running `holdfast up`
+// (found as runAdmin() finds it), or on the store with --store-direct. Exit status as runAdmin().
+[[nodiscard]] int runOps(const OpsCommands& commands, const OpsFlags& flags);
+
+// --store-direct: pause, resume, plan diff, apply and history NAME on the SQLite store of
+// --config, without a running server. Returns the process exit status.
+[[nodiscard]] int runOpsOnStore(const OpsCommands& commands, const OpsFlags& flags);
 
 struct AdminCommands {
   CLI::App* status = nullptr;
@@ -153,9 +162,9 @@ struct AdminCommands {
 AdminCommands addAdminCommands(CLI::App& app, AdminFlags& flags);
 
 // Asks the admin API of a running `holdfast up` and prints a table (or JSON). Exit status:
-// kExitOk; kExitRuntime when the API answers with an error; kExitConfig for a bad command line,
-// configuration or token file; kExitNotRunning when no running `holdfast up` is found or
-// reachable.
+// kExitOk; kExitRuntime when the API refuses (409: held, paused, stale, nothing to apply) or
+// fails; kExitConfig for a bad command line, configuration or token file, or an answer 400, 401
+// or 404; kExitNotRunning when no running `holdfast up` is found or reachable.
 [[nodiscard]] int runAdmin(const AdminCommands& commands, const AdminFlags& flags);
 
 // Command line of `holdfast cache stats` and `holdfast cache flush`.

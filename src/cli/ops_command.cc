@@ -1,348 +1,218 @@
-// Operator commands on the store of a running `holdfast up`: pause, resume, plan diff, apply,
-// history. Each opens the same SQLite file, does one thing and exits.
-#include <pwd.h>
-#include <unistd.h>
-
-#include <cctype>
+// Operator commands through the admin API of a running `holdfast up`: pause, resume, plan
+// show|diff, apply and history. Each sends one or two requests and prints a table or the JSON.
+#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
+#include <thread>
 
 #include <CLI/CLI.hpp>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "cli/admin_client.h"
 #include "cli/commands.h"
-#include "cli/run_files.h"
+#include "cli/ops_tables.h"
+#include "cli/progress.h"
 #include "common/clock.h"
-#include "common/log.h"
-#include "config/config.h"
-#include "control/enactor.h"
-#include "control/pause.h"
-#include "control/review.h"
-#include "store/sqlite_store.h"
 
 namespace holdfast::cli {
 
 namespace {
 
-// Bound on prepare/commit rounds of `apply`: a refusal means an enactor published first.
-constexpr int kApplyAttempts = 8;
+using nlohmann::json;
 
-const log::Logger& logger() {
-  static const log::Logger instance("cli.ops");
-  return instance;
+// How often `apply` asks whether its publish shows; each ask is one read of the store.
+constexpr std::chrono::milliseconds kWaitPoll{200};
+
+void printJson(const json& body) {
+  std::printf("%s\n", body.dump(2).c_str());
 }
 
-int fail(int status, const std::string& message) {
-  std::fprintf(stderr, "holdfast: %s\n", message.c_str());
-  return status;
+std::string pausePath(const OpsFlags& flags, const std::string& what) {
+  return flags.endpoint.empty() ? "/api/v1/" + what : endpointPath(flags.endpoint, "/" + what);
 }
 
-// "operator:<login>", for the journal and the pause records.
-std::string who() {
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') {
-    return std::string("operator:") + user;
+int runPause(const OpsFlags& flags) {
+  ApiSession api(flags.api);
+  const auto body =
+      api.post(pausePath(flags, "pause"), {{"reason", flags.reason}, {"by", operatorName()}});
+  if (!body) {
+    return api.exitStatus();
   }
-  if (const passwd* entry = getpwuid(getuid()); entry != nullptr) {
-    return std::string("operator:") + entry->pw_name;
-  }
-  return "operator:uid" + std::to_string(getuid());
-}
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             SystemClock::instance().wallNow().time_since_epoch())
-      .count();
-}
-
-std::string formatTime(std::int64_t ms) {
-  const std::chrono::system_clock::time_point at{std::chrono::milliseconds(ms)};
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(at)));
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view sign) {
-  std::string out;
-  for (const std::string& item : items) {
-    out += (out.empty() ? "" : " ") + std::string(sign) + item;
-  }
-  return out;
-}
-
-// The configuration and the store of a running `holdfast up`.
-struct Opened {
-  config::Config config;
-  std::unique_ptr<store::Store> store;
-};
-
-Result<Opened> open(const std::string& config_path) {
-  auto config = config::loadConfig(config_path);
-  if (!config.ok()) {
-    return config.error();
-  }
-  log::configure(config->log_level, log::Format::kText);
-  if (config->store.backend != "sqlite") {
-    return makeError(Errc::kConfig, "store.backend " + config->store.backend +
-                                        " keeps nothing another process can see; operator "
-                                        "commands need the sqlite store");
-  }
-  const std::filesystem::path file = config->data_dir / "holdfast.db";
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    return makeError(Errc::kIo, "no store at " + file.string() +
-                                    " (has `holdfast up` run with this configuration, from this "
-                                    "directory?)");
-  }
-  auto store = store::SqliteStore::open(file);
-  if (!store.ok()) {
-    return store.error();
-  }
-  return Opened{std::move(config).value(), std::move(store).value()};
-}
-
-// The configured endpoint named `name` ("api.example.test" or with the trailing dot).
-Result<const control::EndpointConfig*> findEndpoint(const config::Config& config,
-                                                    std::string name) {
-  for (char& c : name) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (name.empty() || name.back() != '.') {
-    name.push_back('.');
-  }
-  for (const control::EndpointConfig& endpoint : config.endpoints) {
-    if (endpoint.name == name) {
-      return &endpoint;
-    }
-  }
-  return makeError(Errc::kNotFound, "no endpoint " + name + " in " + config.source.string());
-}
-
-std::string describePause(const control::PauseState& pause) {
-  std::string out;
-  for (const auto& [scope, record] :
-       {std::pair{"everything", &pause.global}, std::pair{"this endpoint", &pause.endpoint}}) {
-    if (*record) {
-      out += fmt::format("{}{} paused by {} at {}: {}", out.empty() ? "" : "; ", scope,
-                         (*record)->by, formatTime((*record)->at_ms), (*record)->reason);
-    }
-  }
-  return out.empty() ? "no" : out;
-}
-
-void printReview(const control::EndpointConfig& endpoint, const control::Review& review) {
-  std::printf("endpoint   %s\n", endpoint.name.c_str());
-  if (review.published) {
-    std::printf("published  generation %llu: %zu address(es) [%s] by %s\n",
-                static_cast<unsigned long long>(review.published->generation),
-                review.published->addresses.size(),
-                control::joinAddresses(review.published->addresses).c_str(),
-                review.published->applied_by.c_str());
-  } else {
-    std::printf("published  nothing yet\n");
-  }
-  if (review.plan) {
-    std::printf("newest     generation %llu: %zu address(es) [%s]%s%s\n",
-                static_cast<unsigned long long>(review.plan->generation),
-                review.plan->addresses.size(),
-                control::joinAddresses(review.plan->addresses).c_str(),
-                review.plan->reason.empty() ? "" : " -- ", review.plan->reason.c_str());
-    std::printf("diff       %s (%zu added, %zu removed)\n",
-                review.diff.added.empty() && review.diff.removed.empty()
-                    ? "none"
-                    : (join(review.diff.added, "+") +
-                       (review.diff.added.empty() || review.diff.removed.empty() ? "" : " ") +
-                       join(review.diff.removed, "-"))
-                          .c_str(),
-                review.diff.added.size(), review.diff.removed.size());
-  } else {
-    std::printf("newest     no valid plan\n");
-  }
-  std::printf("budget     at most %zu address(es) removed per publish\n", review.allowed_removals);
-  std::printf("paused     %s\n", describePause(review.pause).c_str());
-  std::printf("verdict    %s\n", std::string(control::verdictName(review.verdict)).c_str());
-}
-
-int runPause(const OpsFlags& flags, bool pause) {
-  auto opened = open(flags.config_path);
-  if (!opened.ok()) {
-    return fail(kExitConfig, opened.error().message);
-  }
-  std::string endpoint_name;
-  if (!flags.endpoint.empty()) {
-    auto endpoint = findEndpoint(opened->config, flags.endpoint);
-    if (!endpoint.ok()) {
-      return fail(kExitConfig, endpoint.error().message);
-    }
-    endpoint_name = (*endpoint)->name;
-  }
-  const std::string scope = endpoint_name.empty() ? std::string("every endpoint") : endpoint_name;
-  // The store is found from the working directory: say so when no server uses it right now.
-  if (!findRunningUp(opened->config.data_dir).ok()) {
-    std::fprintf(stderr,
-                 "note: no running `holdfast up` uses %s (is this the directory it runs in?); "
-                 "the change applies to the store there all the same\n",
-                 opened->config.data_dir.string().c_str());
-  }
-  auto before = control::readPause(*opened->store, endpoint_name);
-  if (!before.ok()) {
-    return fail(kExitRuntime, before.error().message);
-  }
-  const std::optional<control::PauseRecord>& same_scope =
-      endpoint_name.empty() ? before->global : before->endpoint;
-  if (pause) {
-    if (same_scope) {
-      std::printf("already paused by %s at %s: %s; the new reason replaces it\n",
-                  same_scope->by.c_str(), formatTime(same_scope->at_ms).c_str(),
-                  same_scope->reason.c_str());
-    }
-    const control::PauseRecord record{who(), nowMs(), flags.reason};
-    if (auto s = control::pauseAutomation(*opened->store, endpoint_name, record); !s.ok()) {
-      return fail(kExitRuntime, s.error().message);
-    }
-    logger().info("automation paused",
-                  {{"endpoint.name", endpoint_name.empty() ? "*" : endpoint_name},
-                   {"pause.by", record.by},
-                   {"pause.reason", record.reason}});
-    std::printf("paused %s: nothing is published until `holdfast resume`\n", scope.c_str());
+  if (flags.api.json) {
+    printJson(*body);
     return kExitOk;
   }
-  auto resumed = control::resumeAutomation(*opened->store, endpoint_name);
-  if (!resumed.ok()) {
-    return fail(kExitRuntime, resumed.error().message);
+  const std::string scope = (*body)["paused"].get<std::string>();
+  std::printf("paused %s by %s: nothing is published until `holdfast resume`\n",
+              scope == "all" ? "every endpoint" : scope.c_str(),
+              (*body)["by"].get<std::string>().c_str());
+  return kExitOk;
+}
+
+int runResume(const OpsFlags& flags) {
+  ApiSession api(flags.api);
+  const auto body = api.post(pausePath(flags, "resume"), json::object());
+  if (!body) {
+    return api.exitStatus();
   }
-  if (*resumed) {
-    logger().info(
-        "automation resumed",
-        {{"endpoint.name", endpoint_name.empty() ? "*" : endpoint_name}, {"pause.by", who()}});
+  if (flags.api.json) {
+    printJson(*body);
+    return kExitOk;
   }
-  std::printf("%s %s\n", *resumed ? "resumed" : "was not paused:", scope.c_str());
-  if (!endpoint_name.empty() && before->global) {
-    std::printf(
-        "note: every endpoint is still paused by %s at %s: %s (`holdfast resume` with "
-        "no endpoint lifts it)\n",
-        before->global->by.c_str(), formatTime(before->global->at_ms).c_str(),
-        before->global->reason.c_str());
+  const std::string resumed = (*body)["resumed"].get<std::string>();
+  const std::string scope = resumed == "all" ? "every endpoint" : resumed;
+  std::printf("%s %s\n",
+              (*body)["lifted"].get<bool>() ? "resumed" : "was not paused:", scope.c_str());
+  // A pause of everything outlives the lifting of one endpoint's pause: say so.
+  if (resumed != "all") {
+    const auto status = api.get("/api/v1/status");
+    if (status && (*status)["paused"].get<bool>()) {
+      std::printf(
+          "note: every endpoint is still paused (`holdfast resume` with no endpoint lifts "
+          "it)\n");
+    }
   }
   return kExitOk;
 }
 
-int runDiff(const OpsFlags& flags) {
-  auto opened = open(flags.config_path);
-  if (!opened.ok()) {
-    return fail(kExitConfig, opened.error().message);
+int runPlanShow(const OpsFlags& flags) {
+  ApiSession api(flags.api);
+  const std::string suffix = flags.plan == 0 ? "/plans" : "/plans/" + std::to_string(flags.plan);
+  const auto body = api.get(endpointPath(flags.endpoint, suffix));
+  if (!body) {
+    return api.exitStatus();
   }
-  auto endpoint = findEndpoint(opened->config, flags.endpoint);
-  if (!endpoint.ok()) {
-    return fail(kExitConfig, endpoint.error().message);
+  if (flags.api.json) {
+    printJson(*body);
+  } else {
+    printPlans(*body);
   }
-  auto review = control::reviewEndpoint(*opened->store, **endpoint, false);
-  if (!review.ok()) {
-    return fail(kExitRuntime, review.error().message);
-  }
-  printReview(**endpoint, *review);
   return kExitOk;
 }
 
-// prepare() and commit() as an operator's enactor, as enactEndpoint() does, with the approval
-// and the reason of the command line.
-int publishNow(Opened& opened, const control::EndpointConfig& endpoint, const OpsFlags& flags) {
-  control::Enactor enactor(
-      who(), *opened.store, opened.config.endpoints,
-      control::EnactorOptions{opened.config.control.keep_plans, std::chrono::seconds(5)},
-      SystemClock::instance());
-  for (int attempt = 0; attempt < kApplyAttempts; ++attempt) {
-    auto prepared = enactor.prepare(endpoint);
-    if (!prepared.ok()) {
-      return fail(kExitRuntime, prepared.error().message);
-    }
-    if (!prepared->has_value()) {
-      std::printf("%s is up to date: nothing newer than what is published\n",
-                  endpoint.name.c_str());
-      return kExitOk;
-    }
-    (*prepared)->approved = flags.approve;
-    (*prepared)->note = flags.reason;
-    auto outcome = enactor.commit(**prepared);
-    if (!outcome.ok()) {
-      return fail(kExitRuntime, outcome.error().message);
-    }
-    switch (*outcome) {
-      case control::CommitOutcome::kApplied:
-        std::printf("published generation %llu of %s\n",
-                    static_cast<unsigned long long>((*prepared)->plan.generation),
-                    endpoint.name.c_str());
-        return kExitOk;
-      case control::CommitOutcome::kHeld:
-        return fail(kExitRuntime,
-                    "held: the plan removes more addresses than the change budget "
-                    "allows; see `holdfast plan diff`, then apply with --approve");
-      case control::CommitOutcome::kPaused:
-        return fail(kExitRuntime, "paused: run `holdfast resume` first");
-      case control::CommitOutcome::kRefused:
-        break;  // an enactor published first; look again
-    }
+int runPlanDiff(const OpsFlags& flags) {
+  ApiSession api(flags.api);
+  const auto body = api.get(endpointPath(flags.endpoint, "/diff"));
+  if (!body) {
+    return api.exitStatus();
   }
-  return fail(kExitRuntime, "every attempt was refused: the endpoint keeps changing");
-}
-
-int runApply(const OpsFlags& flags) {
-  auto opened = open(flags.config_path);
-  if (!opened.ok()) {
-    return fail(kExitConfig, opened.error().message);
+  if (flags.api.json) {
+    printJson(*body);
+  } else {
+    printReview(*body);
   }
-  auto found = findEndpoint(opened->config, flags.endpoint);
-  if (!found.ok()) {
-    return fail(kExitConfig, found.error().message);
-  }
-  const control::EndpointConfig& endpoint = **found;
-  auto review = control::reviewEndpoint(*opened->store, endpoint, flags.approve);
-  if (!review.ok()) {
-    return fail(kExitRuntime, review.error().message);
-  }
-  if (flags.dry_run) {
-    printReview(endpoint, *review);
-    std::printf("dry run    nothing was written\n");
-    return kExitOk;
-  }
-
-  return publishNow(*opened, endpoint, flags);
+  return kExitOk;
 }
 
 int runHistory(const OpsFlags& flags) {
-  auto opened = open(flags.config_path);
-  if (!opened.ok()) {
-    return fail(kExitConfig, opened.error().message);
+  ApiSession api(flags.api);
+  std::vector<std::string> names{flags.endpoint};
+  if (flags.endpoint.empty()) {
+    const auto endpoints = api.get("/api/v1/endpoints");
+    if (!endpoints) {
+      return api.exitStatus();
+    }
+    names.clear();
+    for (const json& e : (*endpoints)["endpoints"]) {
+      names.push_back(e["name"].get<std::string>());
+    }
   }
-  auto endpoint = findEndpoint(opened->config, flags.endpoint);
-  if (!endpoint.ok()) {
-    return fail(kExitConfig, endpoint.error().message);
+  const std::string query = flags.limit == 0 ? "" : "?limit=" + std::to_string(flags.limit);
+  std::vector<json> answers;
+  for (const std::string& name : names) {
+    auto answer = api.get(endpointPath(name, "/history" + query));
+    if (!answer) {
+      return api.exitStatus();
+    }
+    answers.push_back(*std::move(answer));
   }
-  auto history = control::readHistory(*opened->store, **endpoint);
-  if (!history.ok()) {
-    return fail(kExitRuntime, history.error().message);
-  }
-  const std::size_t first =
-      flags.limit > 0 && history->size() > flags.limit ? history->size() - flags.limit : 0;
-  for (std::size_t i = first; i < history->size(); ++i) {
-    const control::JournalEntry& e = (*history)[i].entry;
-    std::printf("%s  serial %llu  %s  generation %llu -> %llu  %s%s%s  why: %s\n",
-                formatTime(e.applied_at_ms).c_str(),
-                static_cast<unsigned long long>((*history)[i].serial_offset), e.enactor.c_str(),
-                static_cast<unsigned long long>(e.old_generation),
-                static_cast<unsigned long long>(e.new_generation), join(e.added, "+").c_str(),
-                e.added.empty() || e.removed.empty() ? "" : " ", join(e.removed, "-").c_str(),
-                e.why.empty() ? "-" : e.why.c_str());
-  }
-  if (history->empty()) {
-    std::printf("no publish of %s in the journal yet\n", (*endpoint)->name.c_str());
+  if (flags.api.json) {
+    printJson(flags.endpoint.empty() ? json{{"histories", answers}} : answers.front());
+  } else {
+    printHistory(answers);
   }
   return kExitOk;
 }
 
-CLI::App* addConfig(CLI::App* command, OpsFlags& flags) {
-  command->add_option("-c,--config", flags.config_path, "configuration file of `holdfast up`")
-      ->required();
+// Polls the endpoint until its published generation reaches `generation`, at most
+// flags.wait_seconds, with a progress line on a terminal. False when the wait ran out.
+// Limitation: the API commits the publish inside the apply request, so the first read already
+// shows it; waiting until the authoritative server answers with it would need the served zone
+// serial in the API, which it does not expose yet.
+bool waitForPublish(ApiSession& api, const OpsFlags& flags, std::uint64_t generation) {
+  ProgressLine progress(stderr, progressModeFor(flags.api.json), SystemClock::instance());
+  while (true) {
+    const auto endpoint = api.get(endpointPath(flags.endpoint, ""));
+    if (!endpoint) {
+      return false;
+    }
+    if ((*endpoint)["generation"].get<std::uint64_t>() >= generation) {
+      return true;
+    }
+    if (progress.elapsedSeconds() >= flags.wait_seconds) {
+      progress.finish();
+      std::fprintf(stderr, "holdfast: generation %llu is not published after %.1f s\n",
+                   static_cast<unsigned long long>(generation), flags.wait_seconds);
+      return false;
+    }
+    progress.update(fmt::format("waiting for generation {} to be published: {:.0f}s of {:.0f}s",
+                                generation, progress.elapsedSeconds(), flags.wait_seconds));
+    std::this_thread::sleep_for(kWaitPoll);
+  }
+}
+
+int runApply(const OpsFlags& flags) {
+  ApiSession api(flags.api);
+  json request{{"dry_run", flags.dry_run},
+               {"approve", flags.approve},
+               {"by", operatorName()},
+               {"reason", flags.reason}};
+  if (flags.generation != 0) {
+    request["generation"] = flags.generation;
+  }
+  const auto body = api.post(endpointPath(flags.endpoint, "/apply"), request);
+  if (!body) {
+    return api.exitStatus();
+  }
+  if (flags.dry_run) {
+    if (flags.api.json) {
+      printJson(*body);
+    } else {
+      printReview(*body);
+      std::printf("dry run    nothing was written\n");
+    }
+    return kExitOk;
+  }
+  const std::uint64_t generation = (*body)["generation"].get<std::uint64_t>();
+  if (!waitForPublish(api, flags, generation)) {
+    return api.exitStatus() == kExitOk ? kExitRuntime : api.exitStatus();
+  }
+  if (flags.api.json) {
+    printJson(*body);
+    return kExitOk;
+  }
+  std::printf("published generation %llu of %s (%s) by %s%s\n",
+              static_cast<unsigned long long>(generation),
+              (*body)["endpoint"].get<std::string>().c_str(),
+              describeChange((*body)["added"], (*body)["removed"]).c_str(),
+              (*body)["by"].get<std::string>().c_str(),
+              (*body)["approved"].get<bool>() ? ", approved over the change budget" : "");
+  return kExitOk;
+}
+
+// Whether a command also works on the store without a server.
+enum class StoreDirect {
+  kNo,
+  kYes,
+};
+
+// The API options, and --store-direct for the commands that also work without a server.
+CLI::App* addOptions(CLI::App* command, OpsFlags& flags, StoreDirect store_direct) {
+  addApiOptions(command, flags.api);
+  if (store_direct == StoreDirect::kYes) {
+    command->add_flag("--store-direct", flags.store_direct,
+                      "work on the store of --config without the admin API (no server needed)");
+  }
   return command;
 }
 
@@ -350,50 +220,72 @@ CLI::App* addConfig(CLI::App* command, OpsFlags& flags) {
 
 OpsCommands addOpsCommands(CLI::App& app, OpsFlags& flags) {
   OpsCommands commands;
-  commands.pause = addConfig(
-      app.add_subcommand("pause", "freeze what is published, for every endpoint or one"), flags);
+  commands.pause =
+      addOptions(app.add_subcommand("pause", "freeze what is published, for every endpoint or one"),
+                 flags, StoreDirect::kYes);
   commands.pause->add_option("endpoint", flags.endpoint, "endpoint (default: every endpoint)");
   commands.pause->add_option("--reason", flags.reason, "why, for the pause record");
 
-  commands.resume =
-      addConfig(app.add_subcommand("resume", "lift a pause set by `holdfast pause`"), flags);
+  commands.resume = addOptions(app.add_subcommand("resume", "lift a pause set by `holdfast pause`"),
+                               flags, StoreDirect::kYes);
   commands.resume->add_option("endpoint", flags.endpoint, "endpoint (default: the global pause)");
 
   commands.plan = app.add_subcommand("plan", "inspect plans");
   commands.plan->require_subcommand(1);
-  commands.plan_diff = addConfig(
+  commands.plan_show = addOptions(
+      commands.plan->add_subcommand("show", "the plans kept for an endpoint, or one of them"),
+      flags, StoreDirect::kNo);
+  commands.plan_show->add_option("endpoint", flags.endpoint, "endpoint")->required();
+  commands.plan_show->add_option("generation", flags.plan, "one plan (default: every plan kept)")
+      ->check(CLI::PositiveNumber);
+  commands.plan_diff = addOptions(
       commands.plan->add_subcommand("diff", "what the next publish of an endpoint would change"),
-      flags);
+      flags, StoreDirect::kYes);
   commands.plan_diff->add_option("endpoint", flags.endpoint, "endpoint")->required();
 
-  commands.apply = addConfig(
+  commands.apply = addOptions(
       app.add_subcommand("apply", "publish the newest plan of an endpoint now, as an operator"),
-      flags);
+      flags, StoreDirect::kYes);
   commands.apply->add_option("endpoint", flags.endpoint, "endpoint")->required();
   commands.apply->add_flag("--dry-run", flags.dry_run,
                            "show what would be published; change nothing");
   commands.apply->add_flag("--approve", flags.approve,
                            "approve a plan that exceeds the change budget");
   commands.apply->add_option("--reason", flags.reason, "why, for the audit journal");
+  commands.apply
+      ->add_option("--generation", flags.generation,
+                   "refuse unless this is still the newest plan (the one reviewed)")
+      ->check(CLI::PositiveNumber);
+  commands.apply
+      ->add_option("--wait", flags.wait_seconds,
+                   "seconds to wait until the publish shows in the API")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
 
-  commands.history = addConfig(
-      app.add_subcommand("history", "the audit journal of an endpoint: who, when, what, why"),
-      flags);
-  commands.history->add_option("endpoint", flags.endpoint, "endpoint")->required();
-  commands.history->add_option("-n,--limit", flags.limit, "only the last N entries")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
+  commands.history =
+      addOptions(app.add_subcommand("history", "the audit journal: who, when, what, why"), flags,
+                 StoreDirect::kYes);
+  commands.history->add_option("endpoint", flags.endpoint, "endpoint (default: every endpoint)");
+  commands.history->add_option("-n,--limit", flags.limit, "only the last N entries per endpoint")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
   return commands;
 }
 
 int runOps(const OpsCommands& commands, const OpsFlags& flags) {
+  if (flags.store_direct) {
+    return runOpsOnStore(commands, flags);
+  }
   if (*commands.pause) {
-    return runPause(flags, true);
+    return runPause(flags);
   }
   if (*commands.resume) {
-    return runPause(flags, false);
+    return runResume(flags);
+  }
+  if (*commands.plan_show) {
+    return runPlanShow(flags);
   }
   if (*commands.plan_diff) {
-    return runDiff(flags);
+    return runPlanDiff(flags);
   }
   if (*commands.apply) {
     return runApply(flags);

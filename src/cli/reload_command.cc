@@ -8,9 +8,12 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/run_files.h"
+#include "common/clock.h"
 #include "config/config.h"
 
 namespace holdfast::cli {
@@ -67,10 +70,15 @@ int runReload(const ReloadFlags& flags) {
 
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(flags.timeout_seconds);
+  ProgressLine progress(stderr, progressModeFor(false), SystemClock::instance());
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(kPollInterval);
+    progress.update(fmt::format("waiting for process {} to reload: {:.0f}s of {:.0f}s",
+                                static_cast<int>(*pid), progress.elapsedSeconds(),
+                                flags.timeout_seconds));
     auto status = readReloadStatus(data_dir);
     if (status.ok() && *status && (*status)->generation > before) {
+      progress.finish();
       if ((*status)->ok) {
         std::printf("reloaded (generation %llu)\n",
                     static_cast<unsigned long long>((*status)->generation));
@@ -81,11 +89,13 @@ int runReload(const ReloadFlags& flags) {
       return kExitRuntime;
     }
     if (!alive(*pid)) {
+      progress.finish();
       std::fprintf(stderr, "holdfast: process %d exited before reporting the reload\n",
                    static_cast<int>(*pid));
       return kExitNotRunning;
     }
   }
+  progress.finish();
   std::fprintf(stderr, "holdfast: no reload status from process %d within %.1f s\n",
                static_cast<int>(*pid), flags.timeout_seconds);
   return kExitRuntime;

@@ -1,6 +1,4 @@
 // `holdfast sim`: sweeps seeds through the simulator, shrinks and saves a failure, replays files.
-#include <unistd.h>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "sim/report.h"
 #include "sim/runner.h"
@@ -217,22 +217,20 @@ int runSim(const SimFlags& flags) {
   sweep.seeds = flags.seeds;
   sweep.jobs = flags.jobs;
   sweep.stop_after = flags.stop_after;
-  const bool progress = !flags.quiet && isatty(STDERR_FILENO) == 1;
-  if (progress) {
-    sweep.progress = [](const sim::Progress& p) {
+  // Seeds done of the total and failing schedules so far, on one line of a terminal.
+  const ProgressMode mode = flags.quiet ? ProgressMode::kOff : progressModeFor(false);
+  ProgressLine line(stderr, mode, SystemClock::instance());
+  if (mode == ProgressMode::kOn) {
+    sweep.progress = [&line](const sim::Progress& p) {
       const double rate =
           p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0.0;
       const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
-      std::fprintf(stderr, "\r  %llu/%llu schedules, %llu failing, %.0f/s, %.0fs, eta %.0fs   ",
-                   static_cast<unsigned long long>(p.done),
-                   static_cast<unsigned long long>(p.total),
-                   static_cast<unsigned long long>(p.failing), rate, p.elapsed_seconds, eta);
+      line.update(fmt::format("  {}/{} schedules, {} failing, {:.0f}/s, {:.0f}s, eta {:.0f}s",
+                              p.done, p.total, p.failing, rate, p.elapsed_seconds, eta));
     };
   }
   const sim::Summary summary = sim::runSweep(config, sweep);
-  if (progress) {
-    std::fprintf(stderr, "\n");
-  }
+  line.finish();
   std::printf("%s", sim::formatSummary(config, sweep, summary).c_str());
   if (summary.worst) {
     explainFailure(config, flags, summary.worst->seed);

@@ -1,7 +1,9 @@
 """Blast-radius controls of the real binary: change budget (step-down and hold for approval),
 pause and resume, panic threshold, minimum-healthy floor, fail-open off, plan diff, apply
---dry-run and the audit journal. Operator commands run against the data directory of the
-running `holdfast up`, as an operator would run them."""
+--dry-run and the audit journal. Operator commands run with no flags from the directory of the
+running `holdfast up`, as an operator would run them after the quick start: they find its admin
+API through holdfast-data/admin.json."""
+import json
 import re
 import subprocess
 import time
@@ -16,7 +18,7 @@ HOLD_SECONDS = 1.5
 
 
 def blast_config(addresses, port, policy="", control_policy=""):
-    return f"""data_dir: data
+    return f"""data_dir: holdfast-data
 log: {{level: info, format: json}}
 server: {{listen: ["127.0.0.1:0"], threads: 2}}
 zones:
@@ -52,9 +54,9 @@ def by_ip(addresses):
 
 
 def ops(h, *args, check=True):
-    """Runs an operator command on the data directory of `h`, from its working directory."""
-    done = subprocess.run([str(holdfast_bin()), *args, "--config", str(h.config)],
-                          cwd=h.workdir, capture_output=True, text=True, timeout=30)
+    """Runs an operator command with no flags from the working directory of `h`."""
+    done = subprocess.run([str(holdfast_bin()), *args], cwd=h.workdir, capture_output=True,
+                          text=True, timeout=30)
     if check:
         assert done.returncode == 0, f"{args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
     return done
@@ -71,8 +73,10 @@ def answers_while(h, seconds):
 
 
 def history_removals(h):
-    """Per journal entry of api.example.test: (addresses removed, addresses published after)."""
-    lines = ops(h, "history", "api.example.test").stdout.splitlines()
+    """Per journal entry of api.example.test: (addresses removed, addresses published before),
+    and the table's rows without its header."""
+    header, *lines = ops(h, "history", "api.example.test").stdout.splitlines()
+    assert header.split() == ["WHEN", "SERIAL", "BY", "GENERATION", "CHANGE", "WHY"], header
     out, size = [], 0
     for line in lines:
         added = len(re.findall(r" \+\d+\.\d+\.\d+\.\d+", line))
@@ -131,7 +135,7 @@ def test_nine_of_ten_down_is_stepped_down_never_empty(workdir, ten):
         for removed, before in removals:
             assert removed <= max(1, before // 2), "\n".join(lines)
         assert "step-down: removing 5 of 9 now" in lines[1], "\n".join(lines)
-        assert lines[-1].endswith("why: 1 of 10 healthy"), lines[-1]
+        assert lines[-1].endswith("  1 of 10 healthy"), lines[-1]
     finally:
         h.stop()
 
@@ -246,12 +250,35 @@ def test_operator_commands_reject_unknown_endpoints_and_stores(workdir, three):
     try:
         wait_until(lambda: h.addresses() == sorted_ips(three), "all three published")
         unknown = ops(h, "plan", "diff", "nope.example.test", check=False)
-        assert unknown.returncode == 2 and "no endpoint nope.example.test." in unknown.stderr
-        history = ops(h, "history", "api.example.test.").stdout
-        assert "enactor-" in history and "generation 0 -> 1" in history, history
+        assert unknown.returncode == 2, unknown.stderr
+        assert "HTTP 404 not_found: no configured endpoint named 'nope.example.test'" \
+            in unknown.stderr, unknown.stderr
+        history = ops(h, "history", "api.example.test.").stdout.splitlines()
+        assert "enactor-" in history[1] and " 0 -> 1 " in history[1], history
     finally:
         h.stop()
-    elsewhere = subprocess.run([str(holdfast_bin()), "history", "api.example.test", "--config",
-                                str(h.config)], cwd="/", capture_output=True, text=True,
-                               timeout=30)
+    # Without a running server the API is not there (exit 3); --store-direct still reads the
+    # store of the configuration, and says so when there is none where it looks.
+    stopped = ops(h, "history", "api.example.test", check=False)
+    assert stopped.returncode == 3 and "admin.json does not exist" in stopped.stderr
+    direct = ops(h, "history", "api.example.test", "--store-direct", "--config", str(h.config))
+    assert "generation 0 -> 1" in direct.stdout, direct.stdout
+    elsewhere = subprocess.run([str(holdfast_bin()), "history", "api.example.test",
+                                "--store-direct", "--config", str(h.config)], cwd="/",
+                               capture_output=True, text=True, timeout=30)
     assert elsewhere.returncode == 2 and "no store at" in elsewhere.stderr, elsewhere.stderr
+
+
+def test_store_direct_pause_is_seen_by_the_running_server(workdir, three):
+    h = run(workdir, three)
+    try:
+        wait_until(lambda: h.addresses() == sorted_ips(three), "all three published")
+        ops(h, "pause", "--store-direct", "--config", str(h.config), "--reason", "offline ops")
+        status = json.loads(ops(h, "status", "--json").stdout)
+        assert status["paused"] is True
+        record = status["endpoints"][0]["pause"]["global"]
+        assert record["reason"] == "offline ops" and record["by"].startswith("operator:")
+        assert "resumed every endpoint" in ops(h, "resume").stdout
+        assert json.loads(ops(h, "status", "--json").stdout)["paused"] is False
+    finally:
+        h.stop()
