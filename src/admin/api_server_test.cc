@@ -211,6 +211,16 @@ TEST_F(ApiTest, PausesAndResumesGloballyAndPerEndpoint) {
   ASSERT_TRUE(pause->global);
   EXPECT_EQ(pause->global->reason, "maintenance");
   EXPECT_EQ(pause->global->by, "api:ann");
+  // Whoever finds the pause on the dashboard or in `holdfast status` sees who, since when, why.
+  const json alerts = json::parse(call(HttpMethod::kGet, "/api/v1/alerts").body);
+  bool told = false;
+  for (const json& a : alerts["alerts"]) {
+    const std::string summary = a.value("summary", "");
+    told = told || (a["name"] == "automation_paused" &&
+                    summary.starts_with("every endpoint is paused by api:ann since 20") &&
+                    summary.ends_with("Z: maintenance"));
+  }
+  EXPECT_TRUE(told) << alerts.dump();
 
   EXPECT_EQ(call(HttpMethod::kPost, "/api/v1/endpoints/api.example.test/pause").status, 200);
   EXPECT_TRUE(control::readPause(store_, "api.example.test.").value().endpoint);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 namespace holdfast::admin {
 
@@ -78,14 +79,38 @@ Result<EndpointState> readEndpointState(store::Store& store,
   return state;
 }
 
+namespace {
+
+// " by operator:ann since 2026-12-04T10:00:00Z: maintenance": who paused, when and why, so the
+// dashboard and `holdfast status` answer the first question of whoever finds a pause.
+std::string pausedBy(const control::PauseRecord& pause) {
+  std::string text = " by " + (pause.by.empty() ? std::string("an unknown operator") : pause.by);
+  const std::time_t at = static_cast<std::time_t>(pause.at_ms / 1000);
+  std::tm utc{};
+  if (pause.at_ms > 0 && gmtime_r(&at, &utc) != nullptr) {
+    char stamp[32];
+    if (std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc) > 0) {
+      text += std::string(" since ") + stamp;
+    }
+  }
+  if (!pause.reason.empty()) {
+    text += ": " + pause.reason;
+  }
+  return text;
+}
+
+}  // namespace
+
 std::vector<ActiveAlert> alertsOf(const EndpointState& state) {
   std::vector<ActiveAlert> alerts;
   const std::string& name = state.config.name;
   if (state.pause.global) {
-    alerts.push_back({"automation_paused", name, "every endpoint is paused"});
+    alerts.push_back(
+        {"automation_paused", name, "every endpoint is paused" + pausedBy(*state.pause.global)});
   }
   if (state.pause.endpoint) {
-    alerts.push_back({"endpoint_paused", name, "publishing is paused for this endpoint"});
+    alerts.push_back({"endpoint_paused", name,
+                      "publishing is paused for this endpoint" + pausedBy(*state.pause.endpoint)});
   }
   if (!state.published.problem.empty()) {
     alerts.push_back({"published_unreadable", name, state.published.problem});
