@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "admin/token.h"
 #include "cli/commands.h"
 #include "cli/run_files.h"
 #include "cli/startup.h"
@@ -205,6 +206,16 @@ int runUp(const std::string& config_path) {
     return fail(kExitRuntime, server.error());
   }
 
+  // An existing admin token file that is unsafe or malformed is refused before data_dir and the
+  // store are created; a missing one is created by startUpAdmin.
+  if (const auto token_file = tokenFilePath(config);
+      config.admin.enabled && std::filesystem::exists(token_file)) {
+    if (auto token = admin::loadToken(token_file); !token.ok()) {
+      (*server)->stop();
+      return fail(token.error().code == Errc::kConfig ? kExitConfig : kExitRuntime,
+                  makeError(token.error().code, "admin.token_file: " + token.error().message));
+    }
+  }
   auto lock = lockDataDir(config.data_dir);
   if (!lock.ok()) {
     (*server)->stop();

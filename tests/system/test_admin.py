@@ -241,3 +241,17 @@ def test_a_missing_token_file_is_a_usage_error_and_is_not_created(workdir):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "no-such.token: No such file or directory" in done.stderr, done.stderr
     assert not missing.exists()
+
+
+def test_an_unsafe_token_file_is_refused_before_data_dir_is_created(workdir, backends):
+    token = workdir / "shared.token"
+    token.write_text("0123456789abcdef0123456789abcdef01234567\n")
+    os.chmod(token, 0o644)
+    from conftest import Holdfast
+    from admin_client import make_config
+    config = make_config(backends, 0) + (
+        f'admin: {{listen: "127.0.0.1:0", token_file: "{token}"}}\n')
+    bad = Holdfast(workdir, config).start(wait=False)
+    assert bad.proc.wait(timeout=20) == 2
+    assert "chmod 600" in "".join(bad.raw)
+    assert not (workdir / "data").exists(), "nothing on disk changes for a refused start"
