@@ -1,70 +1,15 @@
-// Naming the resolver's counters.
+// The resolver's counters: recording answers and reading them.
 #include "resolver/stats.h"
 
 #include <algorithm>
 #include <optional>
 
-#include <fmt/format.h>
-
 namespace holdfast::resolver {
-
-namespace {
-
-constexpr std::array<const char*, kCountedQtypes.size()> kQtypeNames{
-    "A",    "NS",  "CNAME", "SOA",    "PTR",  "MX",    "TXT",
-    "AAAA", "SRV", "DS",    "DNSKEY", "SVCB", "HTTPS", "ANY"};
-
-constexpr std::array<const char*, 11> kRcodeNames{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                                  "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-                                                  "NXRRSET", "NOTAUTH", "NOTZONE"};
-
-constexpr std::size_t kHeaderOctets = 12;
-
-// The QTYPE of the first question, or nothing when the message has none or is cut short.
-// Question names are never compressed in what we send, but a pointer is followed over safely.
-std::optional<std::uint16_t> firstQtype(std::span<const std::uint8_t> message) noexcept {
-  if (message.size() < kHeaderOctets || ((message[4] << 8) | message[5]) == 0) {
-    return std::nullopt;
-  }
-  std::size_t at = kHeaderOctets;
-  while (at < message.size()) {
-    const std::uint8_t length = message[at];
-    if (length == 0) {
-      at += 1;
-      break;
-    }
-    if ((length & 0xc0) == 0xc0) {
-      at += 2;
-      break;
-    }
-    at += 1 + length;
-  }
-  if (at + 2 > message.size()) {
-    return std::nullopt;
-  }
-  return static_cast<std::uint16_t>((message[at] << 8) | message[at + 1]);
-}
-
-}  // namespace
-
-std::size_t qtypeBucket(std::uint16_t qtype) noexcept {
-  const auto it = std::find(kCountedQtypes.begin(), kCountedQtypes.end(), qtype);
-  return static_cast<std::size_t>(it - kCountedQtypes.begin());
-}
-
-const char* qtypeBucketName(std::size_t bucket) noexcept {
-  return bucket < kQtypeNames.size() ? kQtypeNames[bucket] : "other";
-}
-
-std::string rcodeName(std::size_t rcode) {
-  return rcode < kRcodeNames.size() ? std::string(kRcodeNames[rcode])
-                                    : fmt::format("RCODE{}", rcode);
-}
 
 void ResolverStats::recordAnswer(ClientTransport transport,
                                  std::span<const std::uint8_t> reply,
                                  std::chrono::steady_clock::duration latency) noexcept {
-  if (reply.size() < kHeaderOctets) {
+  if (reply.size() < kDnsHeaderBytes) {
     return;
   }
   const std::size_t t = transport == ClientTransport::kTcp ? 1 : 0;

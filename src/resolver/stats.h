@@ -10,18 +10,18 @@
 #include <utility>
 #include <vector>
 
+#include "common/dns_counting.h"
 #include "resolver/client_query.h"
 
 namespace holdfast::resolver {
 
-// Query types counted one by one in the answer counters; every other type counts as "other".
-inline constexpr std::array<std::uint16_t, 14> kCountedQtypes{1,  2,  5,  6,  12, 15, 16,
-                                                              28, 33, 43, 48, 64, 65, 255};
-inline constexpr std::size_t kQtypeBuckets = kCountedQtypes.size() + 1;
-
-// Response codes counted one by one: the four-bit header RCODE (extended codes count by their
-// low four bits).
-inline constexpr std::size_t kRcodeBuckets = 16;
+// Counted query types, rcode buckets and their names: common/dns_counting.h.
+using holdfast::kCountedQtypes;
+using holdfast::kQtypeBuckets;
+using holdfast::kRcodeBuckets;
+using holdfast::qtypeBucket;
+using holdfast::qtypeBucketName;
+using holdfast::rcodeName;
 inline constexpr std::size_t kTransportBuckets = 2;  // UDP, TCP
 
 // Upper bounds of the answer latency buckets, in microseconds: 100 us to 5 s, roughly three
@@ -30,15 +30,6 @@ inline constexpr std::array<std::uint64_t, 15> kLatencyBoundsUs{
     100,    250,     500,     1'000,   2'500,     5'000,     10'000,   25'000,
     50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
 inline constexpr std::size_t kLatencyBuckets = kLatencyBoundsUs.size() + 1;  // plus overflow
-
-// Index of `qtype` in the answer counters; kCountedQtypes.size() for "other".
-[[nodiscard]] std::size_t qtypeBucket(std::uint16_t qtype) noexcept;
-
-// Name of a qtype bucket ("A", "AAAA", ..., "other").
-[[nodiscard]] const char* qtypeBucketName(std::size_t bucket) noexcept;
-
-// Name of a response code ("NOERROR", "SERVFAIL", ...; "RCODE12" for unnamed ones).
-[[nodiscard]] std::string rcodeName(std::size_t rcode);
 
 // One counter per event the operator may alert on. Relaxed atomics: totals need no ordering,
 // and the answer path counts without taking any lock; exporters read them at scrape time.

@@ -6,60 +6,6 @@
 
 namespace holdfast::server {
 
-namespace {
-
-constexpr std::array<const char*, kCountedQtypes.size()> kQtypeNames{
-    "A",  "NS",     "CNAME", "SOA",   "PTR",  "MX",   "TXT", "AAAA", "SRV",
-    "DS", "DNSKEY", "SVCB",  "HTTPS", "IXFR", "AXFR", "ANY", "CAA"};
-
-constexpr std::array<const char*, 11> kRcodeNames{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                                  "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-                                                  "NXRRSET", "NOTAUTH", "NOTZONE"};
-
-// RFC 1035 section 4.1.1.
-constexpr std::size_t kHeaderBytes = 12;
-
-// The QTYPE of the first question; nothing when there is none or the message is cut short. Our
-// answers never compress the question name, but a pointer is stepped over safely.
-std::optional<std::uint16_t> firstQtype(std::span<const std::uint8_t> message) noexcept {
-  if (message.size() < kHeaderBytes || ((message[4] << 8) | message[5]) == 0) {
-    return std::nullopt;
-  }
-  std::size_t at = kHeaderBytes;
-  while (at < message.size()) {
-    const std::uint8_t length = message[at];
-    if (length == 0) {
-      at += 1;
-      break;
-    }
-    if ((length & 0xc0) == 0xc0) {
-      at += 2;
-      break;
-    }
-    at += 1 + length;
-  }
-  if (at + 2 > message.size()) {
-    return std::nullopt;
-  }
-  return static_cast<std::uint16_t>((message[at] << 8) | message[at + 1]);
-}
-
-}  // namespace
-
-std::size_t qtypeBucket(std::uint16_t qtype) noexcept {
-  const auto it = std::find(kCountedQtypes.begin(), kCountedQtypes.end(), qtype);
-  return static_cast<std::size_t>(it - kCountedQtypes.begin());
-}
-
-const char* qtypeBucketName(std::size_t bucket) noexcept {
-  return bucket < kQtypeNames.size() ? kQtypeNames[bucket] : "other";
-}
-
-std::string rcodeName(std::size_t rcode) {
-  return rcode < kRcodeNames.size() ? std::string(kRcodeNames[rcode])
-                                    : "RCODE" + std::to_string(rcode);
-}
-
 std::size_t latencyBucket(std::chrono::nanoseconds latency) noexcept {
   const auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
   const auto it = std::lower_bound(kLatencyBoundsNs.begin(), kLatencyBoundsNs.end(), ns);
@@ -80,7 +26,7 @@ QueryStats& QueryStats::operator+=(const QueryStats& other) noexcept {
 }
 
 void QueryCounters::countAnswer(std::span<const std::uint8_t> answer) noexcept {
-  if (answer.size() < kHeaderBytes) {
+  if (answer.size() < kDnsHeaderBytes) {
     return;
   }
   const auto qtype = firstQtype(answer);

@@ -10,16 +10,17 @@
 #include <span>
 #include <string>
 
+#include "common/dns_counting.h"
+
 namespace holdfast::server {
 
-// Query types counted one by one; every other type counts as "other", so the number of series
-// stays bounded whatever clients ask.
-inline constexpr std::array<std::uint16_t, 17> kCountedQtypes{1,  2,  5,  6,  12,  15,  16,  28, 33,
-                                                              43, 48, 64, 65, 251, 252, 255, 257};
-inline constexpr std::size_t kQtypeBuckets = kCountedQtypes.size() + 1;  // plus "other"
-
-// The four-bit header RCODE (extended codes count by their low four bits).
-inline constexpr std::size_t kRcodeBuckets = 16;
+// Counted query types, rcode buckets and their names: common/dns_counting.h.
+using holdfast::kCountedQtypes;
+using holdfast::kQtypeBuckets;
+using holdfast::kRcodeBuckets;
+using holdfast::qtypeBucket;
+using holdfast::qtypeBucketName;
+using holdfast::rcodeName;
 
 // Upper bounds of the answer latency buckets in nanoseconds: 10 us to 1 s. Answers from memory
 // take microseconds; the upper buckets catch a stalled worker.
@@ -27,15 +28,6 @@ inline constexpr std::array<std::uint64_t, 14> kLatencyBoundsNs{
     10'000,    25'000,    50'000,     100'000,    250'000,     500'000,     1'000'000,
     2'500'000, 5'000'000, 10'000'000, 25'000'000, 100'000'000, 250'000'000, 1'000'000'000};
 inline constexpr std::size_t kLatencyBuckets = kLatencyBoundsNs.size() + 1;  // plus overflow
-
-// Index of `qtype`'s bucket; kCountedQtypes.size() for "other".
-[[nodiscard]] std::size_t qtypeBucket(std::uint16_t qtype) noexcept;
-
-// Name of a qtype bucket ("A", "AAAA", ..., "other").
-[[nodiscard]] const char* qtypeBucketName(std::size_t bucket) noexcept;
-
-// Name of a response code ("NOERROR", "NXDOMAIN", ...; "RCODE12" for unnamed ones).
-[[nodiscard]] std::string rcodeName(std::size_t rcode);
 
 // Index of the latency bucket that holds `latency`.
 [[nodiscard]] std::size_t latencyBucket(std::chrono::nanoseconds latency) noexcept;
