@@ -29,11 +29,6 @@ using nlohmann::json;
 // transaction, everything else a read.
 constexpr std::chrono::seconds kClientTimeout{10};
 
-struct Target {
-  std::string address;
-  std::string token;
-};
-
 Result<std::string> readFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) {
@@ -46,7 +41,7 @@ Result<std::string> readFile(const std::filesystem::path& path) {
 
 // Address and token: from the flags, else from data_dir/admin.json of the configuration's (or
 // the given, or the default) data_dir. Errors: kNotFound when no admin.json is there.
-Result<Target> findTarget(const AdminFlags& flags) {
+Result<ApiTarget> findTarget(const AdminFlags& flags) {
   std::filesystem::path data_dir = flags.data_dir;
   if (!flags.config_path.empty()) {
     auto config = config::loadConfig(flags.config_path);
@@ -55,22 +50,35 @@ Result<Target> findTarget(const AdminFlags& flags) {
     }
     data_dir = config->data_dir;
   }
-  Target target{flags.address, ""};
-  std::filesystem::path token_file = flags.token_file;
+  return findApiTarget(flags.address, flags.token_file, adminInfoPath(data_dir),
+                       "no running holdfast up found: {} does not exist (run this from the "
+                       "directory of `holdfast up`, or pass --config, --data-dir, or --admin and "
+                       "--token-file)");
+}
+
+// 400, 401 and 404 mean the command line named something wrong; the rest are the server's.
+int exitStatusOf(int http_status) {
+  return http_status == 400 || http_status == 401 || http_status == 404 ? kExitConfig
+                                                                        : kExitRuntime;
+}
+
+}  // namespace
+
+Result<ApiTarget> findApiTarget(std::string address,
+                                std::filesystem::path token_file,
+                                const std::filesystem::path& info_path,
+                                const std::string& not_found) {
+  ApiTarget target{std::move(address), ""};
   if (target.address.empty() || token_file.empty()) {
-    const auto info_path = adminInfoPath(data_dir);
     auto text = readFile(info_path);
     if (!text.ok()) {
-      return makeError(Errc::kNotFound,
-                       fmt::format("no running holdfast up found: {} does not exist (run this "
-                                   "from the directory of `holdfast up`, or pass --config, "
-                                   "--data-dir, or --admin and --token-file)",
-                                   info_path.string()));
+      return makeError(Errc::kNotFound, fmt::format(fmt::runtime(not_found), info_path.string()));
     }
     const json info = json::parse(*text, nullptr, false);
     if (!info.is_object() || !info.contains("address") || !info["address"].is_string() ||
         !info.contains("token_file") || !info["token_file"].is_string()) {
-      return makeError(Errc::kParse, info_path.string() + ": not an admin.json of holdfast up");
+      return makeError(Errc::kParse,
+                       info_path.string() + ": not a run file of holdfast (address, token_file)");
     }
     if (target.address.empty()) {
       target.address = info["address"].get<std::string>();
@@ -86,14 +94,6 @@ Result<Target> findTarget(const AdminFlags& flags) {
   target.token = *token;
   return target;
 }
-
-// 400, 401 and 404 mean the command line named something wrong; the rest are the server's.
-int exitStatusOf(int http_status) {
-  return http_status == 400 || http_status == 401 || http_status == 404 ? kExitConfig
-                                                                        : kExitRuntime;
-}
-
-}  // namespace
 
 void addApiOptions(CLI::App* command, AdminFlags& flags) {
   command->add_flag("--json", flags.json, "print the API's JSON answer");

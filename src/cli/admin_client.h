@@ -2,18 +2,35 @@
 // itself and sends requests, printing any failure with the exit status README documents.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/result.h"
 
 namespace CLI {
 class App;
 }  // namespace CLI
 
 namespace holdfast::cli {
+
+// Where a local API listens and the token it wants.
+struct ApiTarget {
+  std::string address;  // "127.0.0.1:8053"
+  std::string token;
+};
+
+// `address` and the token in `token_file` when given; whatever is missing comes from the run
+// file `info_path` that a running server writes (admin.json of `up`, resolver.json of the
+// resolver: {"address", "token_file"}). Errors: kNotFound with `not_found` when `info_path` is
+// needed and missing, kParse when it is not such a file, and those of admin::loadToken.
+[[nodiscard]] Result<ApiTarget> findApiTarget(std::string address,
+                                              std::filesystem::path token_file,
+                                              const std::filesystem::path& info_path,
+                                              const std::string& not_found);
 
 // Adds --json, --config, --data-dir, --admin and --token-file to `command`, filling `flags`.
 void addApiOptions(CLI::App* command, AdminFlags& flags);

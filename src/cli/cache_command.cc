@@ -2,15 +2,13 @@
 // `holdfast resolver`, found through the resolver.json it writes in its data_dir.
 #include <httplib.h>
 
-#include <fstream>
-#include <sstream>
-
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "admin/http_listener.h"
 #include "admin/token.h"
+#include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/resolver_admin.h"
 #include "config/config.h"
@@ -23,11 +21,6 @@ using nlohmann::json;
 
 // A request that takes longer than this has failed: stats read counters, a flush walks memory.
 constexpr std::chrono::seconds kClientTimeout{10};
-
-struct Target {
-  std::string address;  // "127.0.0.1:9153"
-  std::string token;
-};
 
 // data_dir and token file from the resolver: section of --config, else the flags.
 Result<resolver::ResolverOpsOptions> opsOf(const CacheFlags& flags) {
@@ -50,50 +43,20 @@ Result<resolver::ResolverOpsOptions> opsOf(const CacheFlags& flags) {
 }
 
 // Address and token: from the flags, else from resolver.json in the data_dir.
-Result<Target> findResolver(const CacheFlags& flags) {
+Result<ApiTarget> findResolver(const CacheFlags& flags) {
   auto ops = opsOf(flags);
   if (!ops.ok()) {
     return ops.error();
   }
-  Target target{flags.address, ""};
-  std::filesystem::path token_file = flags.token_file;
-  if (target.address.empty() || token_file.empty()) {
-    const auto info_path = resolverInfoPath(ops->data_dir);
-    std::ifstream in(info_path);
-    if (!in) {
-      return makeError(Errc::kNotFound,
-                       fmt::format("no running holdfast resolver with an API found: {} does not "
-                                   "exist (the API needs --metrics or resolver.metrics.listen; "
-                                   "run this where the resolver runs, or pass --config, "
-                                   "--data-dir, or --admin and --token-file)",
-                                   info_path.string()));
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    const json info = json::parse(text.str(), nullptr, false);
-    if (!info.is_object() || !info.contains("address") || !info["address"].is_string() ||
-        !info.contains("token_file") || !info["token_file"].is_string()) {
-      return makeError(Errc::kParse,
-                       info_path.string() + ": not a resolver.json of holdfast resolver");
-    }
-    if (target.address.empty()) {
-      target.address = info["address"].get<std::string>();
-    }
-    if (token_file.empty()) {
-      token_file = info["token_file"].get<std::string>();
-    }
-  }
-  auto token = admin::loadToken(token_file);
-  if (!token.ok()) {
-    return token.error();
-  }
-  target.token = *token;
-  return target;
+  return findApiTarget(flags.address, ops->token_file, resolverInfoPath(ops->data_dir),
+                       "no running holdfast resolver with an API found: {} does not exist (the "
+                       "API needs --metrics or resolver.metrics.listen; run this where the "
+                       "resolver runs, or pass --config, --data-dir, or --admin and --token-file)");
 }
 
 // The parsed JSON body of a 200. Errors: kNetwork when the API cannot be reached,
 // kInvalidArgument with the API's error (field and reason) otherwise.
-Result<json> call(const Target& target, const std::string& path, const json* body) {
+Result<json> call(const ApiTarget& target, const std::string& path, const json* body) {
   auto host_port = admin::parseHostPort(target.address);
   if (!host_port.ok()) {
     return host_port.error();

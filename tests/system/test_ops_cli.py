@@ -122,7 +122,8 @@ def test_apply_approves_a_held_plan_and_history_names_the_operator(up, workdir, 
                               f"-{backends[2].address}) by {WHO}, approved over the change "
                               "budget\n")
     assert applied.stderr == "", "no progress line when stderr is not a terminal"
-    assert up.addresses() == [backends[0].address]
+    # Published in the store when apply returns; the server's snapshot follows its watch.
+    wait_until(lambda: up.addresses() == [backends[0].address], "the approved plan served")
     again = cli(workdir, "apply", "api.example.test", "--approve")
     assert again.returncode == 1 and "nothing_to_apply" in again.stderr, again.stderr
 
