@@ -17,8 +17,33 @@ namespace holdfast::admin {
 
 namespace {
 
-// A slow or stuck client is cut off after this long, so it cannot hold one of the few threads.
-constexpr std::chrono::seconds kIoTimeout{5};
+// A slow or stuck client is cut off after this long, so it cannot hold a thread for long.
+constexpr std::chrono::seconds kIoTimeout{2};
+
+// The JSON error body for what cpp-httplib refuses before any route sees the request (a
+// malformed request, a missing Content-Length, a body over the bound, an unknown path or method),
+// in the same shape as the API's own errors.
+std::string refusalBody(int status) {
+  std::string code = "bad_request";
+  std::string reason =
+      "malformed HTTP request (a POST or PUT needs a Content-Length header: with curl, add "
+      "-d '{}' or -d '')";
+  if (status == 404) {
+    code = "not_found";
+    reason = "no such route";
+  } else if (status == 405) {
+    code = "method_not_allowed";
+    reason = "method not allowed here";
+  } else if (status == 413) {
+    code = "payload_too_large";
+    reason = "the body is larger than " + std::to_string(kMaxRequestBodyBytes) + " bytes";
+  } else if (status != 400) {
+    code = "error";
+    reason = "request refused";
+  }
+  return R"({"error": {"status": )" + std::to_string(status) + R"(, "code": ")" + code +
+         R"(", "field": "", "reason": ")" + reason + R"("}})";
+}
 
 // How long start() waits for the accept loop to run; it takes microseconds unless the machine
 // is badly overloaded.
@@ -145,6 +170,12 @@ Result<std::unique_ptr<HttpListener>> HttpListener::start(HttpListenerOptions op
   server.set_read_timeout(kIoTimeout);
   server.set_write_timeout(kIoTimeout);
   server.set_payload_max_length(kMaxRequestBodyBytes);
+  server.set_keep_alive_timeout(kIoTimeout.count());
+  server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (response.body.empty()) {
+      response.set_content(refusalBody(response.status), "application/json");
+    }
+  });
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second process bind the same
   // address and take half of the connections (and tokens). SO_REUSEADDR only: a port in use by
   // anyone else is a bind error.

@@ -23,9 +23,11 @@ namespace holdfast::admin {
 // small, and the bound keeps one client from making the process buffer without limit.
 inline constexpr std::size_t kMaxRequestBodyBytes = 1024 * 1024;
 
-// Requests handled at once; more wait in the listener's queue. Scrapes and admin calls are
-// rare, so two threads keep the footprint small.
-inline constexpr std::size_t kHttpThreads = 2;
+// Connections served at once (cpp-httplib gives each a thread); more wait in the listener's
+// queue. Enough that a few slow or half-open clients cannot stall /healthz, /readyz or a scrape.
+// Limitation: cpp-httplib holds a thread per connection, so kHttpThreads clients that each
+// trickle a request stall the listener for up to the I/O timeout; it listens on loopback only.
+inline constexpr std::size_t kHttpThreads = 16;
 
 struct HttpRequest {
   std::string path;

@@ -264,7 +264,16 @@ EditResult UpEndpointEditor::remove(const std::string& path_name, const std::str
   }
   logger().info("endpoint deleted through the admin API", {{"endpoint.name", name}, {"by", by}});
   // The delete's revision is the key's mod_revision compare target: a deleted key has 0.
-  return applyOrUndo(state_, name, undoTo(name, 0, old.value));
+  EditResult result = applyOrUndo(state_, name, undoTo(name, 0, old.value));
+  if (result.outcome == EditOutcome::kDone) {
+    // The endpoint no longer runs: its published record and plans go too (a later create of
+    // the name drops them anyway, so a failure here only leaves garbage).
+    if (auto forgot = control::forgetEndpointState(*state_.store, name); !forgot.ok()) {
+      logger().warn("state of the deleted endpoint left in the store",
+                    {{"endpoint.name", name}, {"error.message", forgot.error().message}});
+    }
+  }
+  return result;
 }
 
 }  // namespace holdfast::cli

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "control/records.h"
+
 namespace holdfast::control {
 
 namespace {
@@ -13,6 +15,13 @@ Result<DefinitionWrite> run(store::Store& store, store::TxnRequest request) {
     return result.error();
   }
   return DefinitionWrite{result->succeeded, result->succeeded ? result->revision : 0};
+}
+
+// What an endpoint leaves in the store besides its journal and pause.
+void dropState(store::TxnRequest& request, std::string_view name) {
+  request.success.push_back(store::Op::del(publishedKey(name)));
+  request.success.push_back(store::Op::delPrefix(planPrefix(name)));
+  request.success.push_back(store::Op::delPrefix(healthPrefix(name)));
 }
 
 }  // namespace
@@ -48,7 +57,23 @@ Result<std::optional<StoredDefinition>> readDefinition(store::Store& store, std:
 Result<DefinitionWrite> createDefinition(store::Store& store,
                                          std::string_view name,
                                          std::string value) {
-  return replaceDefinition(store, name, std::move(value), 0);
+  const std::string key = definitionKey(name);
+  store::TxnRequest request;
+  request.compares.push_back(store::Compare::absent(key));
+  dropState(request, name);
+  request.success.push_back(store::Op::put(key, std::move(value)));
+  return run(store, std::move(request));
+}
+
+Status forgetEndpointState(store::Store& store, std::string_view name) {
+  store::TxnRequest request;
+  request.compares.push_back(store::Compare::absent(definitionKey(name)));
+  dropState(request, name);
+  auto result = store.txn(request);
+  if (!result.ok()) {
+    return result.error();
+  }
+  return okStatus();
 }
 
 Result<DefinitionWrite> replaceDefinition(store::Store& store,

@@ -39,7 +39,11 @@ struct DefinitionWrite {
   store::Revision revision = 0;  // the definition's new mod_revision when written
 };
 
-// Creates the definition if no definition of that name exists (compare: key absent).
+// Creates the definition if no definition of that name exists (compare: key absent). A created
+// endpoint starts from nothing: what an earlier endpoint of the same name left (published
+// record, plans, health; not its journal or a pause) is deleted in the same transaction, or its
+// old addresses would be served again. The caller makes sure no running control plane has an
+// endpoint of that name.
 [[nodiscard]] Result<DefinitionWrite> createDefinition(store::Store& store,
                                                        std::string_view name,
                                                        std::string value);
@@ -55,5 +59,9 @@ struct DefinitionWrite {
 [[nodiscard]] Result<DefinitionWrite> deleteDefinition(store::Store& store,
                                                        std::string_view name,
                                                        store::Revision expected);
+
+// After a deleted definition's endpoint has stopped running: deletes its published record,
+// plans and health, unless a definition of that name exists again. Errors: the store's.
+[[nodiscard]] Status forgetEndpointState(store::Store& store, std::string_view name);
 
 }  // namespace holdfast::control

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "control/records.h"
 #include "store/memory_store.h"
 
 namespace holdfast::control {
@@ -23,6 +24,34 @@ TEST(EndpointDefsTest, CreateWritesOnlyWhenTheNameIsFree) {
   ASSERT_TRUE(read->has_value());
   EXPECT_EQ((*read)->value, "{\"v\":1}");
   EXPECT_EQ((*read)->mod_revision, first->revision);
+}
+
+TEST(EndpointDefsTest, ACreatedEndpointStartsFromNothingPublished) {
+  store::MemoryStore store;
+  const std::string name = "a.example.test.";
+  // What an earlier endpoint of the same name left behind.
+  ASSERT_TRUE(store.put(publishedKey(name), "old published").ok());
+  ASSERT_TRUE(store.put(latestKey(name), "old latest").ok());
+  ASSERT_TRUE(store.put(healthPrefix(name) + "127.0.0.7", "old health").ok());
+  ASSERT_TRUE(store.put(publishedKey("a.example.test.b."), "another endpoint").ok());
+
+  const auto created = createDefinition(store, name, "{}");
+  ASSERT_TRUE(created.ok() && created->written);
+  EXPECT_FALSE(store.get(publishedKey(name))->kv);
+  EXPECT_TRUE(store.range(planPrefix(name))->kvs.empty());
+  EXPECT_TRUE(store.range(healthPrefix(name))->kvs.empty());
+  EXPECT_TRUE(store.get(publishedKey("a.example.test.b."))->kv);
+
+  // While the definition exists, nothing of it is forgotten; once deleted, all of it.
+  ASSERT_TRUE(store.put(publishedKey(name), "new published").ok());
+  ASSERT_TRUE(forgetEndpointState(store, name).ok());
+  EXPECT_TRUE(store.get(publishedKey(name))->kv);
+  ASSERT_TRUE(deleteDefinition(store, name, readDefinition(store, name).value()->mod_revision)
+                  .value()
+                  .written);
+  ASSERT_TRUE(forgetEndpointState(store, name).ok());
+  EXPECT_FALSE(store.get(publishedKey(name))->kv);
+  EXPECT_TRUE(store.get(publishedKey("a.example.test.b."))->kv);
 }
 
 TEST(EndpointDefsTest, ReplaceAndDeleteCompareTheModRevision) {

@@ -255,3 +255,25 @@ def test_an_unsafe_token_file_is_refused_before_data_dir_is_created(workdir, bac
     assert bad.proc.wait(timeout=20) == 2
     assert "chmod 600" in "".join(bad.raw)
     assert not (workdir / "data").exists(), "nothing on disk changes for a refused start"
+
+
+def test_requests_refused_before_routing_get_a_json_error(up):
+    """cpp-httplib refuses a POST without Content-Length (what `curl -X POST` sends) and unknown
+    methods before any route runs; the answer must still say why, as JSON."""
+    import socket
+    _, admin = up
+    host, port = admin.address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(f"POST /api/v1/pause HTTP/1.1\r\nHost: {admin.address}\r\n"
+                  f"Authorization: Bearer {admin.token}\r\nConnection: close\r\n\r\n".encode())
+        raw = b""
+        while chunk := s.recv(65536):
+            raw += chunk
+    head, _, body = raw.decode().partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 400"), head
+    error = json.loads(body)["error"]
+    assert error["status"] == 400 and error["code"] == "bad_request"
+    assert "Content-Length" in error["reason"], error
+    status, ctype, text = admin.request("PATCH", "/api/v1/status")
+    assert status in (400, 404, 405) and ctype.startswith("application/json"), (status, ctype)
+    assert json.loads(text)["error"]["status"] == status

@@ -77,6 +77,32 @@ def test_create_update_delete_are_served_at_once(workdir, backends, listeners):
         h.stop()
 
 
+def test_a_re_created_endpoint_never_serves_the_deleted_ones_addresses(workdir, backends,
+                                                                       listeners):
+    """Found by a first-user trial: a name deleted and created again served the old endpoint's
+    published addresses (held there when the new policy holds over-budget changes)."""
+    h, admin = start(workdir, backends)
+    try:
+        port = listeners[0].port
+        # Nothing listens on .7-.9: all down, so fail-open publishes all three.
+        old = definition(["127.0.0.7", "127.0.0.8", "127.0.0.9"], port)
+        assert admin.request("POST", "/api/v1/endpoints", body=old)[0] == 201
+        wait_until(lambda: answer(h) == (dns.rcode.NOERROR,
+                                         ["127.0.0.7", "127.0.0.8", "127.0.0.9"]), "old served")
+        assert admin.request("DELETE", "/api/v1/endpoints/web.example.test")[0] == 200
+        assert answer(h) == (dns.rcode.NXDOMAIN, [])
+
+        new = definition(["127.0.0.5"], port, policy={"over_budget": "hold", "max_remove": 1})
+        status, _, text = admin.request("POST", "/api/v1/endpoints", body=new)
+        assert status == 201, text
+        assert json.loads(text)["published"] is None, text
+        wait_until(lambda: answer(h) == (dns.rcode.NOERROR, ["127.0.0.5"]), "new served")
+        history = admin.get(f"/api/v1/endpoints/{WEB}/diff")
+        assert history["verdict"] != "held", history
+    finally:
+        h.stop()
+
+
 def test_an_api_endpoint_survives_a_restart(workdir, backends, listeners):
     h, admin = start(workdir, backends)
     try:
