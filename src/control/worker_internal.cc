@@ -1,8 +1,11 @@
 // Interruptible sleep and the store watch loop used by the planner and the enactors.
 #include "control/worker_internal.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <set>
+#include <utility>
 
 namespace holdfast::control {
 
@@ -17,35 +20,47 @@ bool sleepFor(std::stop_token token, std::chrono::milliseconds duration) {
 void runWatchLoop(store::Store& store,
                   const WatchLoopOptions& options,
                   std::stop_token token,
-                  const std::function<void()>& pass) {
+                  const std::function<void(const PassScope&)>& pass) {
   using Steady = std::chrono::steady_clock;
   store::Revision after = 0;
-  bool pass_due = true;
+  bool full_due = true;
+  std::set<std::string> changed;  // keys changed since the last pass (incremental passes)
   Steady::time_point next_full_pass = Steady::now();
 
   while (!token.stop_requested()) {
     if (options.take_request && options.take_request()) {
-      pass_due = true;
+      full_due = true;
     }
-    if (pass_due || Steady::now() >= next_full_pass) {
+    if (full_due || Steady::now() >= next_full_pass) {
+      // Every change up to the revision read here is seen by the full pass; the watch goes on
+      // from it. If the read fails, the watch goes on from where it was.
       if (auto revision = store.currentRevision(); revision.ok()) {
-        after = *revision;
+        after = std::max(after, *revision);
       }
-      pass();
-      pass_due = false;
+      changed.clear();
+      full_due = false;
+      pass(PassScope::everything());
       next_full_pass = Steady::now() + options.full_pass;
+    } else if (!changed.empty()) {
+      // The watch continues from the last event it returned, so nothing between this pass's
+      // reads and the next watch is skipped.
+      PassScope scope{false, std::exchange(changed, {})};
+      pass(scope);
     }
 
     // One watch of everything, filtered here: the store interface watches one prefix.
     auto watched = store.watch("", after, kWatchSlice);
     if (!watched.ok()) {
-      pass_due = true;
+      full_due = true;
       sleepFor(token, kWatchSlice);
       continue;
     }
     for (const store::Event& event : watched->events) {
       for (const std::string& prefix : options.prefixes) {
-        pass_due = pass_due || store::hasPrefix(event.kv.key, prefix);
+        if (store::hasPrefix(event.kv.key, prefix)) {
+          changed.insert(event.kv.key);
+          break;
+        }
       }
     }
     after = watched->revision;
