@@ -329,13 +329,19 @@ void Enactor::enactOne(const EndpointConfig& endpoint, Status& first) {
 }
 
 Status Enactor::runOnce() {
+  return runEvery(PassScope::everything());
+}
+
+Status Enactor::runEvery(const PassScope& scope) {
   {
     const std::lock_guard lock(mu_);
     retry_.clear();  // this pass visits them all
   }
   Status first = okStatus();
+  std::size_t visited = 0;
   for (const EndpointConfig& endpoint : endpoints_) {
     enactOne(endpoint, first);
+    scope.visited(++visited);
   }
   StatusBoard::process().recordPass(id_, millisSinceEpoch(clock_),
                                     first.ok() ? std::string() : first.error().message);
@@ -345,7 +351,7 @@ Status Enactor::runOnce() {
 Status Enactor::runScope(const PassScope& scope) {
   std::optional<std::set<std::string>> names = endpointsOf(scope);
   if (!names) {
-    return runOnce();
+    return runEvery(scope);
   }
   {
     const std::lock_guard lock(mu_);

@@ -124,6 +124,8 @@ private:
   // enactEndpoint() with logging; remembers a failed or contended endpoint for the next pass
   // and keeps the first error in `first`.
   void enactOne(const EndpointConfig& endpoint, Status& first);
+  // runOnce(), calling scope.visited() as it goes.
+  [[nodiscard]] Status runEvery(const PassScope& scope);
 
   enum class Notice {
     kNone,

@@ -274,6 +274,42 @@ TEST_F(WatchLoopTest, RequestAndWatchErrorGiveFullPasses) {
   EXPECT_TRUE(next().full) << "events may have been missed: everything is visited";
 }
 
+TEST_F(WatchLoopTest, AFullPassInterleavesWhatChangedDuringIt) {
+  const WatchLoopOptions options{{std::string(kHealthPrefix)}, std::chrono::hours(1), {}};
+  std::vector<std::string> seen;  // only the loop thread writes it until the thread is joined
+  bool first = true;
+  thread_ = std::jthread([&](std::stop_token token) {
+    runWatchLoop(store_, options, token, [&](const PassScope& scope) {
+      if (!scope.full) {
+        seen.push_back("incremental " + *scope.keys.begin());
+        return;
+      }
+      if (!first) {
+        return;
+      }
+      first = false;
+      seen.emplace_back("full begins");
+      putTogether({healthKey(kA, "127.0.0.2")});
+      for (std::size_t i = 1; i <= PassScope::kInterleaveEvery - 1; ++i) {
+        scope.visited(i);
+      }
+      seen.emplace_back("before the interleave point");
+      scope.visited(PassScope::kInterleaveEvery);
+      seen.emplace_back("full ends");
+      request_.store(true);  // marks the end: the next pass is full
+      const std::lock_guard lock(mu_);
+      scopes_.push_back(scope);
+      cv_.notify_all();
+    });
+  });
+  EXPECT_TRUE(next().full);
+  thread_.request_stop();
+  thread_.join();
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"full begins", "before the interleave point",
+                                      "incremental " + healthKey(kA, "127.0.0.2"), "full ends"}));
+}
+
 TEST_F(WatchLoopTest, TheBackstopPassIsFull) {
   start(std::chrono::milliseconds(1));
   EXPECT_TRUE(next().full);

@@ -1,6 +1,8 @@
 // What a control-plane pass must visit: everything, or the endpoints that changed since the last.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,8 +17,20 @@ namespace holdfast::control {
 struct PassScope {
   bool full = true;
   std::set<std::string> keys;  // incremental only: the keys under a watched prefix that changed
+  // Full only, optional: a full pass calls it every kInterleaveEvery endpoints; it runs an
+  // incremental pass for what changed meanwhile, so a long full pass does not delay a change.
+  std::function<void()> interleave;
 
   [[nodiscard]] static PassScope everything() { return PassScope{}; }
+
+  // Calls `interleave`, if any, after every kInterleaveEvery-th endpoint (`visited` counts them).
+  void visited(std::size_t count) const {
+    if (interleave && count % kInterleaveEvery == 0) {
+      interleave();
+    }
+  }
+
+  static constexpr std::size_t kInterleaveEvery = 64;
 };
 
 // The endpoint a control-plane key belongs to: health/<e>/<address>, plans/<e>/<generation or

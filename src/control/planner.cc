@@ -243,13 +243,19 @@ void Planner::planOne(const EndpointConfig& endpoint, Status& first) {
 }
 
 Status Planner::planAll() {
+  return planEvery(PassScope::everything());
+}
+
+Status Planner::planEvery(const PassScope& scope) {
   {
     const std::lock_guard lock(mu_);
     retry_.clear();  // this pass visits them all
   }
   Status first = okStatus();
+  std::size_t visited = 0;
   for (const EndpointConfig& endpoint : endpoints_) {
     planOne(endpoint, first);
+    scope.visited(++visited);
   }
   return first;
 }
@@ -257,7 +263,7 @@ Status Planner::planAll() {
 Status Planner::planScope(const PassScope& scope) {
   std::optional<std::set<std::string>> names = endpointsOf(scope);
   if (!names) {
-    return planAll();
+    return planEvery(scope);
   }
   {
     const std::lock_guard lock(mu_);

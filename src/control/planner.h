@@ -93,6 +93,8 @@ private:
   // planEndpoint() with logging; remembers a failed or contended endpoint for the next pass and
   // keeps the first error in `first`.
   void planOne(const EndpointConfig& endpoint, Status& first);
+  // planAll(), calling scope.visited() as it goes.
+  [[nodiscard]] Status planEvery(const PassScope& scope);
 
   store::Store& store_;
   const std::vector<EndpointConfig> endpoints_;

@@ -9,6 +9,25 @@
 
 namespace holdfast::control {
 
+namespace {
+
+// The keys of `watched`'s events under one of `prefixes`.
+std::set<std::string> changedKeys(const store::WatchResult& watched,
+                                  const std::vector<std::string>& prefixes) {
+  std::set<std::string> keys;
+  for (const store::Event& event : watched.events) {
+    for (const std::string& prefix : prefixes) {
+      if (store::hasPrefix(event.kv.key, prefix)) {
+        keys.insert(event.kv.key);
+        break;
+      }
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
 bool sleepFor(std::stop_token token, std::chrono::milliseconds duration) {
   std::mutex mu;
   std::condition_variable_any wakeup;
@@ -39,12 +58,26 @@ void runWatchLoop(store::Store& store,
       }
       changed.clear();
       full_due = false;
-      pass(PassScope::everything());
+      PassScope full = PassScope::everything();
+      full.interleave = [&] {
+        // What changed since the full pass began, without waiting. An error (or compaction) is
+        // left to the loop's next watch, which retries from the same revision.
+        auto watched = store.watch("", after, std::chrono::milliseconds(0));
+        if (!watched.ok()) {
+          return;
+        }
+        std::set<std::string> keys = changedKeys(*watched, options.prefixes);
+        after = watched->revision;
+        if (!keys.empty()) {
+          pass(PassScope{false, std::move(keys), {}});
+        }
+      };
+      pass(full);
       next_full_pass = Steady::now() + options.full_pass;
     } else if (!changed.empty()) {
       // The watch continues from the last event it returned, so nothing between this pass's
       // reads and the next watch is skipped.
-      PassScope scope{false, std::exchange(changed, {})};
+      PassScope scope{false, std::exchange(changed, {}), {}};
       pass(scope);
     }
 
@@ -55,14 +88,7 @@ void runWatchLoop(store::Store& store,
       sleepFor(token, kWatchSlice);
       continue;
     }
-    for (const store::Event& event : watched->events) {
-      for (const std::string& prefix : options.prefixes) {
-        if (store::hasPrefix(event.kv.key, prefix)) {
-          changed.insert(event.kv.key);
-          break;
-        }
-      }
-    }
+    changed.merge(changedKeys(*watched, options.prefixes));
     after = watched->revision;
   }
 }

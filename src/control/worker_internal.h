@@ -31,7 +31,8 @@ struct WatchLoopOptions {
 // A pass after changes gets the changed keys (PassScope::keys, incremental). The first pass,
 // the periodic one, one after a store error (including a compacted watch: history was lost) and
 // one on request are full (PassScope::full). Changes that arrive during a pass are collected by
-// the next watch, so a change made during a pass triggers another one. Store errors cause a
+// the next watch, so a change made during a pass triggers another one; a full pass that calls
+// PassScope::interleave runs incremental passes for them as it goes. Store errors cause a
 // fresh full pass after a pause of kWatchSlice.
 void runWatchLoop(store::Store& store,
                   const WatchLoopOptions& options,
