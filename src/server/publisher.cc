@@ -162,6 +162,8 @@ Result<bool> Publisher::follow(const store::WatchResult& watched) {
   return true;
 }
 
+// Limitation: the snapshot is built whole from the copy (static zones cloned, every name added),
+// so a change still costs O(endpoints) here, though no store reads or decoding.
 Result<store::Revision> Publisher::buildLocked(store::Revision revision) {
   zone::SnapshotBuilder builder;
   if (auto s = builder.setServerIdentity(sources_.identity); !s.ok()) {
