@@ -2,6 +2,7 @@
 #include "control/enactor.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "control/ip_address.h"
 #include "control/plan_lookup.h"
@@ -55,7 +56,11 @@ Enactor::Enactor(std::string id,
       endpoints_(std::move(endpoints)),
       options_(options),
       clock_(clock),
-      janitor_(store, endpoints_, options.keep_plans) {}
+      janitor_(store, endpoints_, options.keep_plans) {
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    index_.emplace(endpoints_[i].name, i);
+  }
+}
 
 Enactor::~Enactor() {
   stop();
@@ -303,22 +308,64 @@ Result<EnactOutcome> Enactor::enactEndpoint(const EndpointConfig& endpoint) {
   return EnactOutcome::kContended;
 }
 
-Status Enactor::runOnce() {
-  Status first = okStatus();
-  for (const EndpointConfig& endpoint : endpoints_) {
-    auto result = enactEndpoint(endpoint);
-    if (!result.ok()) {
-      logger_.warn("enacting failed", {{"endpoint.name", endpoint.name},
-                                       {"enactor.id", id_},
-                                       {"error.code", errcName(result.error().code)},
-                                       {"error.message", result.error().message}});
-      if (first.ok()) {
-        first = result.error();
-      }
+void Enactor::enactOne(const EndpointConfig& endpoint, Status& first) {
+  auto result = enactEndpoint(endpoint);
+  if (result.ok() && *result != EnactOutcome::kContended) {
+    return;
+  }
+  {
+    const std::lock_guard lock(mu_);
+    retry_.insert(endpoint.name);
+  }
+  if (!result.ok()) {
+    logger_.warn("enacting failed", {{"endpoint.name", endpoint.name},
+                                     {"enactor.id", id_},
+                                     {"error.code", errcName(result.error().code)},
+                                     {"error.message", result.error().message}});
+    if (first.ok()) {
+      first = result.error();
     }
+  }
+}
+
+Status Enactor::runOnce() {
+  return runEvery(PassScope::everything());
+}
+
+Status Enactor::runEvery(const PassScope& scope) {
+  {
+    const std::lock_guard lock(mu_);
+    retry_.clear();  // this pass visits them all
+  }
+  Status first = okStatus();
+  std::size_t visited = 0;
+  for (const EndpointConfig& endpoint : endpoints_) {
+    enactOne(endpoint, first);
+    scope.visited(++visited);
   }
   StatusBoard::process().recordPass(id_, millisSinceEpoch(clock_),
                                     first.ok() ? std::string() : first.error().message);
+  return first;
+}
+
+Status Enactor::runScope(const PassScope& scope) {
+  std::optional<std::set<std::string>> names = endpointsOf(scope);
+  if (!names) {
+    return runEvery(scope);
+  }
+  {
+    const std::lock_guard lock(mu_);
+    names->merge(std::exchange(retry_, {}));
+  }
+  Status first = okStatus();
+  for (const std::string& name : *names) {
+    // A name that is not configured (any more) has nothing to enact.
+    if (const auto it = index_.find(name); it != index_.end()) {
+      enactOne(endpoints_[it->second], first);
+    }
+  }
+  // Only full passes are recorded on the status board: its last pass is the last time every
+  // endpoint was looked at. A failed endpoint is retried by the next pass either way.
   return first;
 }
 
@@ -330,7 +377,7 @@ void Enactor::start() {
     // New plans, and pauses lifted, are what an enactor waits for.
     const WatchLoopOptions options{
         {std::string(kPlansPrefix), std::string(kPausedKey)}, options_.full_pass_interval, {}};
-    runWatchLoop(store_, options, token, [this] { (void)runOnce(); });
+    runWatchLoop(store_, options, token, [this](const PassScope& scope) { (void)runScope(scope); });
   });
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "common/result.h"
 #include "control/endpoint.h"
 #include "control/janitor.h"
+#include "control/pass_scope.h"
 #include "control/records.h"
 #include "store/store.h"
 
@@ -98,8 +100,13 @@ public:
   // enactEndpoint() for every endpoint; returns the first error after trying them all.
   [[nodiscard]] Status runOnce();
 
-  // Runs runOnce() on a thread on start, on every change under plans/, and every
-  // full_pass_interval, until stop(); both idempotent.
+  // One pass of the enactor thread: runOnce() for a full scope (or one naming control/paused);
+  // otherwise enactEndpoint() for the configured endpoints the changed keys name (plans/<e>/...,
+  // control/paused/<e>), plus those that failed or were contended in the previous pass.
+  [[nodiscard]] Status runScope(const PassScope& scope);
+
+  // Runs runOnce() on a thread on start and every full_pass_interval, and runScope() on every
+  // change under plans/ or control/paused, until stop(); both idempotent.
   void start();
   void stop();
 
@@ -114,6 +121,11 @@ private:
   // Why a publish transaction failed: a pause, or a moved record (logged).
   CommitOutcome explainRefusal(const Attempt& attempt);
   [[nodiscard]] const EndpointConfig* findEndpoint(std::string_view name) const;
+  // enactEndpoint() with logging; remembers a failed or contended endpoint for the next pass
+  // and keeps the first error in `first`.
+  void enactOne(const EndpointConfig& endpoint, Status& first);
+  // runOnce(), calling scope.visited() as it goes.
+  [[nodiscard]] Status runEvery(const PassScope& scope);
 
   enum class Notice {
     kNone,
@@ -136,6 +148,8 @@ private:
   std::mutex mu_;
   // guarded by mu_; endpoint -> the notice last logged, so each is logged once
   std::map<std::string, std::pair<Notice, Generation>> notices_;
+  std::set<std::string> retry_;  // guarded by mu_; enacted again by the next pass
+  std::map<std::string, std::size_t, std::less<>> index_;  // endpoint name -> endpoints_ index
   std::jthread thread_;
 };
 

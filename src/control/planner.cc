@@ -2,6 +2,7 @@
 #include "control/planner.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "control/ip_address.h"
 #include "control/plan_policy.h"
@@ -60,7 +61,11 @@ bool matches(const Plan& plan, const EndpointConfig& endpoint, const std::vector
 }  // namespace
 
 Planner::Planner(store::Store& store, std::vector<EndpointConfig> endpoints)
-    : store_(store), endpoints_(std::move(endpoints)) {}
+    : store_(store), endpoints_(std::move(endpoints)) {
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    index_.emplace(endpoints_[i].name, i);
+  }
+}
 
 Planner::~Planner() {
   stop();
@@ -218,17 +223,57 @@ void Planner::noteMode(const EndpointConfig& endpoint, const PlanDecision& decis
   }
 }
 
+void Planner::planOne(const EndpointConfig& endpoint, Status& first) {
+  auto result = planEndpoint(endpoint);
+  if (result.ok() && result->outcome != PlanOutcome::kContended) {
+    return;
+  }
+  {
+    const std::lock_guard lock(mu_);
+    retry_.insert(endpoint.name);
+  }
+  if (!result.ok()) {
+    logger_.warn("planning failed", {{"endpoint.name", endpoint.name},
+                                     {"error.code", errcName(result.error().code)},
+                                     {"error.message", result.error().message}});
+    if (first.ok()) {
+      first = result.error();
+    }
+  }
+}
+
 Status Planner::planAll() {
+  return planEvery(PassScope::everything());
+}
+
+Status Planner::planEvery(const PassScope& scope) {
+  {
+    const std::lock_guard lock(mu_);
+    retry_.clear();  // this pass visits them all
+  }
   Status first = okStatus();
+  std::size_t visited = 0;
   for (const EndpointConfig& endpoint : endpoints_) {
-    auto result = planEndpoint(endpoint);
-    if (!result.ok()) {
-      logger_.warn("planning failed", {{"endpoint.name", endpoint.name},
-                                       {"error.code", errcName(result.error().code)},
-                                       {"error.message", result.error().message}});
-      if (first.ok()) {
-        first = result.error();
-      }
+    planOne(endpoint, first);
+    scope.visited(++visited);
+  }
+  return first;
+}
+
+Status Planner::planScope(const PassScope& scope) {
+  std::optional<std::set<std::string>> names = endpointsOf(scope);
+  if (!names) {
+    return planEvery(scope);
+  }
+  {
+    const std::lock_guard lock(mu_);
+    names->merge(std::exchange(retry_, {}));
+  }
+  Status first = okStatus();
+  for (const std::string& name : *names) {
+    // A name that is not configured (any more) has nothing to plan.
+    if (const auto it = index_.find(name); it != index_.end()) {
+      planOne(endpoints_[it->second], first);
     }
   }
   return first;
@@ -248,7 +293,8 @@ void Planner::start() {
     WatchLoopOptions options{{std::string(kHealthPrefix), std::string(kPublishedPrefix)},
                              kResyncInterval,
                              [this] { return replan_requested_.exchange(false); }};
-    runWatchLoop(store_, options, token, [this] { (void)planAll(); });
+    runWatchLoop(store_, options, token,
+                 [this](const PassScope& scope) { (void)planScope(scope); });
   });
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "common/log.h"
 #include "common/result.h"
 #include "control/endpoint.h"
+#include "control/pass_scope.h"
 #include "control/plan_policy.h"
 #include "control/records.h"
 #include "store/store.h"
@@ -61,11 +63,17 @@ public:
   // Plans every configured endpoint; returns the first error after trying them all.
   [[nodiscard]] Status planAll();
 
+  // One pass of the planner thread: planAll() for a full scope; otherwise planEndpoint() for
+  // the configured endpoints the changed keys name (health/<e>/..., published/<e>), plus those
+  // whose planning failed or was contended in the previous pass. Returns the first error.
+  [[nodiscard]] Status planScope(const PassScope& scope);
+
   // Asks the running planner thread for a pass soon (within kWatchSlice).
   void requestReplan();
 
-  // Starts a thread that plans all endpoints on start, on every change under health/, on
-  // request, and every kResyncInterval. stop() joins it; both idempotent.
+  // Starts a thread that plans all endpoints on start, on request and every kResyncInterval,
+  // and the endpoints that changed on every change under health/ or published/. stop() joins it;
+  // both idempotent.
   void start();
   void stop();
 
@@ -82,6 +90,11 @@ private:
                                                            const Observations& observed);
   // Logs when an endpoint's planning mode changes (fail-open, panic, floor, frozen, healthy).
   void noteMode(const EndpointConfig& endpoint, const PlanDecision& decision);
+  // planEndpoint() with logging; remembers a failed or contended endpoint for the next pass and
+  // keeps the first error in `first`.
+  void planOne(const EndpointConfig& endpoint, Status& first);
+  // planAll(), calling scope.visited() as it goes.
+  [[nodiscard]] Status planEvery(const PassScope& scope);
 
   store::Store& store_;
   const std::vector<EndpointConfig> endpoints_;
@@ -89,6 +102,8 @@ private:
   std::atomic<bool> replan_requested_{false};
   std::mutex mu_;
   std::map<std::string, PlanMode> modes_;  // guarded by mu_; endpoint name -> last mode
+  std::set<std::string> retry_;            // guarded by mu_; planned again by the next pass
+  std::map<std::string, std::size_t, std::less<>> index_;  // endpoint name -> endpoints_ index
   std::jthread thread_;
 };
 

@@ -67,8 +67,10 @@ public:
   explicit InterposingStore(store::Store& inner) : inner_(inner) {}
 
   std::function<void(std::string_view key)> before_get;
+  std::function<void(std::string_view prefix)> before_range;
   std::function<void(const store::TxnRequest&)> before_txn;
-  std::atomic<int> failing_txns{0};  // this many txn() calls fail with kStore
+  std::atomic<int> failing_txns{0};     // this many txn() calls fail with kStore
+  std::atomic<int> failing_watches{0};  // this many watch() calls fail with kStore
 
   [[nodiscard]] Result<store::GetResult> get(std::string_view key) override {
     if (before_get) {
@@ -78,6 +80,9 @@ public:
   }
 
   [[nodiscard]] Result<store::RangeResult> range(std::string_view prefix) override {
+    if (before_range) {
+      before_range(prefix);
+    }
     return inner_.range(prefix);
   }
 
@@ -96,6 +101,10 @@ public:
   [[nodiscard]] Result<store::WatchResult> watch(std::string_view prefix,
                                                  store::Revision after,
                                                  std::chrono::milliseconds max_wait) override {
+    if (failing_watches.load() > 0) {
+      failing_watches.fetch_sub(1);
+      return makeError(Errc::kStore, "injected failure");
+    }
     return inner_.watch(prefix, after, max_wait);
   }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "control/pass_scope.h"
 #include "store/store.h"
 
 namespace holdfast::control {
@@ -25,12 +26,17 @@ struct WatchLoopOptions {
 };
 
 // Runs `pass` once, then again after every change under one of the prefixes, every full_pass, and
-// whenever take_request() returns true, until `token` is stopped. The revision is read before
-// each pass, so a change made during a pass triggers another one. Store errors (including a
-// compacted watch) cause a fresh pass after a pause of kWatchSlice.
+// whenever take_request() returns true, until `token` is stopped.
+//
+// A pass after changes gets the changed keys (PassScope::keys, incremental). The first pass,
+// the periodic one, one after a store error (including a compacted watch: history was lost) and
+// one on request are full (PassScope::full). Changes that arrive during a pass are collected by
+// the next watch, so a change made during a pass triggers another one; a full pass that calls
+// PassScope::interleave runs incremental passes for them as it goes. Store errors cause a
+// fresh full pass after a pause of kWatchSlice.
 void runWatchLoop(store::Store& store,
                   const WatchLoopOptions& options,
                   std::stop_token token,
-                  const std::function<void()>& pass);
+                  const std::function<void(const PassScope&)>& pass);
 
 }  // namespace holdfast::control

@@ -1,6 +1,7 @@
 // Publisher: store → snapshot, on every change of `published/`.
 #include "server/publisher.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -62,9 +63,13 @@ Status Publisher::addPublished(const store::KeyValue& kv, zone::SnapshotBuilder&
     }
     return okStatus();
   }
-  auto record = control::decodePublished(kv.value);
-  if (record.ok()) {
+  const auto decoded = decoded_at_.find(endpoint);
+  if (decoded != decoded_at_.end() && decoded->second == kv.mod_revision &&
+      last_good_.contains(endpoint)) {
+    // Unchanged since it was last decoded.
+  } else if (auto record = control::decodePublished(kv.value); record.ok()) {
     last_good_[endpoint] = *record;
+    decoded_at_[endpoint] = kv.mod_revision;
   } else {
     log_.error("published record unreadable, serving the last good one",
                {{"endpoint.name", endpoint}, {"error.message", record.error().message}});
@@ -98,7 +103,68 @@ Result<store::Revision> Publisher::publishLocked() {
   if (!view.ok()) {
     return view.error();
   }
+  published_.clear();
+  serials_.clear();
+  for (store::KeyValue& kv : view->published) {
+    std::string key = kv.key;
+    published_.emplace(std::move(key), std::move(kv));
+  }
+  for (store::KeyValue& kv : view->serials) {
+    std::string key = kv.key;
+    serials_.emplace(std::move(key), std::move(kv));
+  }
+  copy_valid_ = true;
+  return buildLocked(view->revision);
+}
 
+Result<bool> Publisher::follow(const store::WatchResult& watched) {
+  const std::lock_guard lock(mutex_);
+  const store::Revision seen = revision_.load();
+  bool changed = false;
+  for (const store::Event& event : watched.events) {
+    // Events a full read made since the watch began already reflects are skipped.
+    if (event.kv.mod_revision <= seen) {
+      continue;
+    }
+    std::map<std::string, store::KeyValue>* copy = nullptr;
+    if (store::hasPrefix(event.kv.key, control::kPublishedPrefix)) {
+      copy = &published_;
+    } else if (store::hasPrefix(event.kv.key, control::kZonesPrefix)) {
+      copy = &serials_;
+    } else {
+      continue;
+    }
+    changed = true;
+    if (!copy_valid_) {
+      continue;
+    }
+    if (event.type == store::Event::Type::kDelete) {
+      copy->erase(event.kv.key);
+    } else {
+      (*copy)[event.kv.key] = event.kv;
+    }
+  }
+  if (!changed) {
+    revision_.store(std::max(seen, watched.revision));
+    return false;
+  }
+  if (!copy_valid_) {
+    auto published = publishLocked();
+    if (!published.ok()) {
+      return published.error();
+    }
+    return true;
+  }
+  auto built = buildLocked(std::max(seen, watched.revision));
+  if (!built.ok()) {
+    return built.error();
+  }
+  return true;
+}
+
+// Limitation: the snapshot is built whole from the copy (static zones cloned, every name added),
+// so a change still costs O(endpoints) here, though no store reads or decoding.
+Result<store::Revision> Publisher::buildLocked(store::Revision revision) {
   zone::SnapshotBuilder builder;
   if (auto s = builder.setServerIdentity(sources_.identity); !s.ok()) {
     return s.error();
@@ -114,7 +180,7 @@ Result<store::Revision> Publisher::publishLocked() {
   }
 
   std::size_t endpoints = 0;
-  for (const store::KeyValue& kv : view->published) {
+  for (const auto& [key, kv] : published_) {
     if (auto s = addPublished(kv, builder); !s.ok()) {
       // A record for a zone we do not serve, or one the builder refuses: serve the rest.
       log_.warn("published record not served",
@@ -126,7 +192,7 @@ Result<store::Revision> Publisher::publishLocked() {
     }
   }
 
-  for (const store::KeyValue& kv : view->serials) {
+  for (const auto& [key, kv] : serials_) {
     constexpr std::string_view kSuffix = "/serial";
     if (kv.key.size() <= control::kZonesPrefix.size() + kSuffix.size() ||
         kv.key.substr(kv.key.size() - kSuffix.size()) != kSuffix) {
@@ -159,11 +225,11 @@ Result<store::Revision> Publisher::publishLocked() {
     return snapshot.error();
   }
   holder_.store(std::move(snapshot).value());
-  revision_ = view->revision;
-  log_.info("snapshot published", {{"store.revision", view->revision},
+  revision_ = revision;
+  log_.info("snapshot published", {{"store.revision", revision},
                                    {"zone.count", sources_.zones.size()},
                                    {"endpoint.count", endpoints}});
-  return view->revision;
+  return revision;
 }
 
 void Publisher::start() {
@@ -180,7 +246,8 @@ void Publisher::stop() noexcept {
 
 void Publisher::run() {
   while (!stopping_.load()) {
-    auto events = store_.watch(control::kPublishedPrefix, revision_.load(), kWatchWait);
+    // One watch of everything, filtered in follow(): published/ and zones/ change together.
+    auto events = store_.watch("", revision_.load(), kWatchWait);
     if (!events.ok() && events.error().code != Errc::kCompacted) {
       log_.error("watch failed", {{"error.message", events.error().message}});
       std::this_thread::sleep_for(kWatchWait);
@@ -189,8 +256,16 @@ void Publisher::run() {
     if (events.ok() && events->events.empty()) {
       continue;
     }
-    // New events, or history compacted away: either way, read everything again.
-    if (auto published = publishOnce(); !published.ok()) {
+    // New events patch the copy; history compacted away: read everything again.
+    Status published = okStatus();
+    if (events.ok()) {
+      if (auto followed = follow(*events); !followed.ok()) {
+        published = followed.error();
+      }
+    } else if (auto read = publishOnce(); !read.ok()) {
+      published = read.error();
+    }
+    if (!published.ok()) {
       log_.error("publish failed, keeping the previous snapshot",
                  {{"error.message", published.error().message}});
       std::this_thread::sleep_for(kWatchWait);

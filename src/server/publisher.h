@@ -32,8 +32,10 @@ struct PublisherSources {
 
 // The DNS server is a pure function of the store: static zones from files, plus every
 // `published/<endpoint>` (addresses inline, S4) and `zones/<zone>/serial`. The publisher
-// rebuilds a snapshot off the answer path whenever `published/` changes and swaps it into the
-// holder; queries never wait for it.
+// rebuilds a snapshot off the answer path whenever `published/` or `zones/` changes and swaps it
+// into the holder; queries never wait for it. It keeps a copy of both prefixes, read in full by
+// publishOnce() and reconfigure() (and after a compacted watch), then patched from the watch's
+// events, so a change costs a read and a decode of the changed records only.
 //
 // Thread-safety: publishOnce() and reconfigure() may be called while the background thread runs
 // (one publish at a time, under a mutex); start() and stop() are called by the owner only.
@@ -64,7 +66,8 @@ public:
   // the previous sources stay, and so does the snapshot being served. Returns the revision.
   [[nodiscard]] Result<store::Revision> reconfigure(PublisherSources next);
 
-  // Watches `published/` and republishes after each change, on a thread of its own.
+  // Watches the store and republishes after each change of `published/` or `zones/`, on a
+  // thread of its own.
   void start();
 
   // Stops and joins the thread. Idempotent.
@@ -79,6 +82,11 @@ private:
 
   [[nodiscard]] Result<StoreView> readConsistent();
   [[nodiscard]] Result<store::Revision> publishLocked();
+  // Builds and swaps in a snapshot of the copy, which reflects `revision`.
+  [[nodiscard]] Result<store::Revision> buildLocked(store::Revision revision);
+  // Patches the copy with the watch's events and publishes if one concerned it (or reads
+  // everything if there is no copy yet). Returns false if nothing was published.
+  [[nodiscard]] Result<bool> follow(const store::WatchResult& watched);
   [[nodiscard]] Status addPublished(const store::KeyValue& kv, zone::SnapshotBuilder& builder);
   void run();
 
@@ -94,10 +102,19 @@ private:
   // The last record that decoded, per endpoint: a corrupted published record keeps serving the
   // last good addresses instead of none (S1).
   std::map<std::string, control::PublishedRecord> last_good_;
+  // endpoint -> the mod_revision of the record last_good_ holds: an unchanged record is not
+  // decoded again.
+  std::map<std::string, store::Revision> decoded_at_;
+
+  // published/ and zones/ as of revision_ (key -> key-value), valid after a full read.
+  std::map<std::string, store::KeyValue> published_;
+  std::map<std::string, store::KeyValue> serials_;
+  bool copy_valid_ = false;
 
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::atomic<store::Revision> revision_{0};  // written under mutex_, read by the watch loop
+  // (the revision the snapshot and the copy reflect)
 };
 
 }  // namespace holdfast::server

@@ -149,5 +149,46 @@ TEST(PublisherTest, BackgroundThreadFollowsTheStore) {
   EXPECT_EQ(servedAddresses(holder, "api.example.test."), (std::vector<std::string>{"127.0.0.4"}));
 }
 
+// Waits (bounded) until `done` holds for the served snapshot.
+template <typename Done>
+void waitFor(const Done& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+TEST(PublisherTest, BackgroundThreadPatchesChangesDeletesAndSerials) {
+  store::MemoryStore store;
+  zone::SnapshotHolder holder;
+  Publisher publisher(store, zones(), {"api.example.test.", "www.example.test."}, holder);
+  ASSERT_TRUE(store
+                  .put(control::publishedKey("www.example.test."),
+                       control::encodePublished(record(1, {"127.0.0.9"})))
+                  .ok());
+  ASSERT_TRUE(publisher.publishOnce().ok());
+  publisher.start();
+
+  // One transaction, as an enactor writes it: record and zone serial together.
+  store::TxnRequest publish;
+  publish.success.push_back(store::Op::put(control::publishedKey("api.example.test."),
+                                           control::encodePublished(record(1, {"127.0.0.4"}))));
+  publish.success.push_back(
+      store::Op::put(control::serialKey("example.test."), control::encodeSerial({5})));
+  ASSERT_TRUE(store.txn(publish).ok());
+  waitFor([&] { return servedSerial(holder) == 105; });
+  EXPECT_EQ(servedSerial(holder), 105U);
+  EXPECT_EQ(servedAddresses(holder, "api.example.test."), (std::vector<std::string>{"127.0.0.4"}));
+  EXPECT_EQ(servedAddresses(holder, "www.example.test."), (std::vector<std::string>{"127.0.0.9"}));
+
+  // A deleted record is withdrawn; the untouched one stays.
+  ASSERT_TRUE(store.del(control::publishedKey("api.example.test.")).ok());
+  waitFor([&] { return servedAddresses(holder, "api.example.test.").empty(); });
+  publisher.stop();
+  EXPECT_EQ(servedAddresses(holder, "api.example.test."), std::vector<std::string>{});
+  EXPECT_EQ(servedAddresses(holder, "www.example.test."), (std::vector<std::string>{"127.0.0.9"}));
+  EXPECT_EQ(servedSerial(holder), 105U);
+}
+
 }  // namespace
 }  // namespace holdfast::server
