@@ -45,20 +45,6 @@ std::optional<HttpResponse> readFlag(const json& body, const char* field, bool& 
   return std::nullopt;
 }
 
-std::optional<HttpResponse> readString(const json& body, const char* field, std::string& out) {
-  if (!body.contains(field)) {
-    return std::nullopt;
-  }
-  if (!body[field].is_string()) {
-    return badField(field, "expected a string");
-  }
-  out = body[field].get<std::string>();
-  if (out.size() > kMaxReasonChars) {
-    return badField(field, "longer than " + std::to_string(kMaxReasonChars) + " characters");
-  }
-  return std::nullopt;
-}
-
 // The request body; an empty body takes every default. Unknown fields are refused by name.
 std::optional<HttpResponse> parseApply(const std::string& text, ApplyRequest& out) {
   if (text.empty()) {
@@ -91,7 +77,7 @@ std::optional<HttpResponse> parseApply(const std::string& text, ApplyRequest& ou
     }
   }
   for (auto [field, text_out] : {std::pair{"by", &out.by}, std::pair{"reason", &out.reason}}) {
-    if (auto bad = readString(body, field, *text_out)) {
+    if (auto bad = readText(body, field, *text_out)) {
       return bad;
     }
   }

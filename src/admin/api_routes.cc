@@ -1,5 +1,6 @@
 // Handlers of the admin API's routes: reads through the control module's operator functions,
 // pause and resume as store transactions.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -158,6 +159,8 @@ json enactorsJson(const ApiOptions& options) {
 }
 
 // Parses an optional string member of a request body, naming the field on error.
+}  // namespace
+
 std::optional<HttpResponse> readText(const json& body, const char* field, std::string& out) {
   if (!body.contains(field)) {
     return std::nullopt;
@@ -170,10 +173,15 @@ std::optional<HttpResponse> readText(const json& body, const char* field, std::s
     return errorResponse(400, "invalid_argument", field,
                          "longer than " + std::to_string(kMaxReasonChars) + " characters");
   }
+  // The text reaches operators' terminals (`holdfast status`, `history`): no line breaks or
+  // escape sequences that could rewrite what they see.
+  if (std::any_of(out.begin(), out.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return errorResponse(400, "invalid_argument", field,
+                         "contains a control character (line break, tab or escape)");
+  }
   return std::nullopt;
 }
-
-}  // namespace
 
 HttpResponse getStatus(const ApiOptions& options) {
   auto states = readAll(options);

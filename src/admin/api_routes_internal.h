@@ -1,6 +1,7 @@
 // Route handlers of the admin API, shared by api_server.cc and api_routes.cc only.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,12 @@ HttpResponse getHistory(const ApiOptions& options,
 HttpResponse getEnactors(const ApiOptions& options);
 HttpResponse getZones(const ApiOptions& options);
 HttpResponse getAlerts(const ApiOptions& options);
+// Reads the optional string `field` of a request body into `out`: an operator's text (reason,
+// by), at most kMaxReasonChars, no control characters. A 400 naming the field otherwise.
+std::optional<HttpResponse> readText(const nlohmann::json& body,
+                                     const char* field,
+                                     std::string& out);
+
 // `name` empty: every endpoint.
 HttpResponse postPause(const ApiOptions& options, const std::string& name, const std::string& body);
 HttpResponse postResume(const ApiOptions& options, const std::string& name);

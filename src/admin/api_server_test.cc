@@ -194,7 +194,10 @@ TEST_F(ApiTest, RejectsBadParametersNamingTheField) {
                                          {"[]", "body"},
                                          {R"({"reason": 5})", "reason"},
                                          {R"({"by": []})", "by"},
-                                         {R"({"why": "x"})", "why"}}) {
+                                         {R"({"why": "x"})", "why"},
+                                         {R"({"reason": "line1\nline2"})", "reason"},
+                                         {R"({"reason": "\u001b[31mred"})", "reason"},
+                                         {R"({"by": "x\ty"})", "by"}}) {
     const HttpResponse bad = call(HttpMethod::kPost, "/api/v1/pause", c.body);
     EXPECT_EQ(bad.status, 400) << c.body;
     EXPECT_EQ(json::parse(bad.body)["error"]["field"], c.field) << c.body;

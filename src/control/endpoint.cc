@@ -102,6 +102,10 @@ Status validateBackends(const EndpointConfig& endpoint) {
       return configError(field,
                          "'" + address + "' is not in canonical form; write '" + *canonical + "'");
     }
+    if (const std::string unusable = unusableBackendReason(address); !unusable.empty()) {
+      return configError(field,
+                         "'" + address + "' is " + unusable + ", which clients cannot connect to");
+    }
     if (const auto [it, inserted] = seen.emplace(address, i); !inserted) {
       return configError(
           field, "'" + address + "' duplicates backends[" + std::to_string(it->second) + "]");

@@ -67,6 +67,21 @@ TEST(EndpointValidate, ChecksBackends) {
   v6.rrtype = kTypeAaaa;
   expectConfigError(validate(v6),
                     "backends[0].address: '::0001' is not in canonical form; write '::1'");
+
+  // Addresses no client can connect to are not backends (found by a first-user trial: fail-open
+  // published them).
+  expectConfigError(validate(makeEndpoint("api.example.test.", {"127.0.0.2", "0.0.0.0"})),
+                    "backends[1].address: '0.0.0.0' is the unspecified address");
+  expectConfigError(validate(makeEndpoint("api.example.test.", {"255.255.255.255"})),
+                    "backends[0].address: '255.255.255.255' is the broadcast address");
+  expectConfigError(validate(makeEndpoint("api.example.test.", {"224.0.0.1"})),
+                    "backends[0].address: '224.0.0.1' is a multicast address");
+  EXPECT_TRUE(validate(makeEndpoint("api.example.test.", {"223.255.255.255"})).ok());
+  for (const char* address : {"::", "ff02::1"}) {
+    EndpointConfig bad = makeEndpoint("v6.example.test.", {address});
+    bad.rrtype = kTypeAaaa;
+    expectConfigError(validate(bad), "backends[0].address: '" + std::string(address) + "' is ");
+  }
 }
 
 TEST(EndpointValidate, ChecksTheHealthCheck) {

@@ -39,6 +39,31 @@ Result<std::string> canonicalAddress(std::string_view text, std::uint16_t rrtype
   return std::string(out.data());
 }
 
+std::string unusableBackendReason(const std::string& canonical) {
+  std::array<unsigned char, sizeof(in6_addr)> bytes{};
+  if (inet_pton(AF_INET, canonical.c_str(), bytes.data()) == 1) {
+    if (canonical == "0.0.0.0") {
+      return "the unspecified address";
+    }
+    if (canonical == "255.255.255.255") {
+      return "the broadcast address";
+    }
+    if ((bytes[0] & 0xf0) == 0xe0) {
+      return "a multicast address";
+    }
+    return {};
+  }
+  if (inet_pton(AF_INET6, canonical.c_str(), bytes.data()) == 1) {
+    if (canonical == "::") {
+      return "the unspecified address";
+    }
+    if (bytes[0] == 0xff) {
+      return "a multicast address";
+    }
+  }
+  return {};
+}
+
 std::vector<std::string> sortedAddresses(std::vector<std::string> addresses) {
   std::sort(addresses.begin(), addresses.end());
   addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());

@@ -15,6 +15,11 @@ namespace holdfast::control {
 // kParse for text that is not such an address.
 [[nodiscard]] Result<std::string> canonicalAddress(std::string_view text, std::uint16_t rrtype);
 
+// Why a canonical address (IPv4 or IPv6 text) can never be a backend that clients connect to:
+// unspecified (0.0.0.0, ::), multicast (224.0.0.0/4, ff00::/8) or the limited broadcast
+// 255.255.255.255. Empty when it can be one.
+[[nodiscard]] std::string unusableBackendReason(const std::string& canonical);
+
 // Sorts addresses (byte order of their text) and removes duplicates, the form every plan and
 // published record uses so that sets compare with ==.
 [[nodiscard]] std::vector<std::string> sortedAddresses(std::vector<std::string> addresses);
