@@ -64,6 +64,24 @@ int exitStatusOf(int http_status) {
 
 }  // namespace
 
+std::string describeHttpError(int error) {
+  switch (static_cast<httplib::Error>(error)) {
+    case httplib::Error::Connection:
+      return "connection refused or failed";
+    case httplib::Error::ConnectionTimeout:
+      return "connection timed out";
+    case httplib::Error::Read:
+      return "no HTTP answer (the connection closed or timed out while reading; is this the "
+             "admin address?)";
+    case httplib::Error::Write:
+      return "the request could not be sent";
+    case httplib::Error::BindIPAddress:
+      return "cannot bind the local address";
+    default:
+      return httplib::to_string(static_cast<httplib::Error>(error));
+  }
+}
+
 Result<ApiTarget> findApiTarget(std::string address,
                                 std::filesystem::path token_file,
                                 const std::filesystem::path& info_path,
@@ -153,7 +171,7 @@ std::optional<json> ApiSession::send(Method method, const std::string& path, con
   if (!response) {
     fail(kExitNotRunning,
          fmt::format("cannot reach the admin API at {}: {} (is holdfast up running?)", address_,
-                     httplib::to_string(response.error())));
+                     describeHttpError(static_cast<int>(response.error()))));
     return std::nullopt;
   }
   json answer = json::parse(response->body, nullptr, false);

@@ -32,6 +32,10 @@ struct ApiTarget {
                                               const std::filesystem::path& info_path,
                                               const std::string& not_found);
 
+// What went wrong with an HTTP request that got no answer, for an operator: cpp-httplib's own
+// names ("Connection", "Read") say too little. `error` is an httplib::Error.
+[[nodiscard]] std::string describeHttpError(int error);
+
 // Adds --json, --config, --data-dir, --admin and --token-file to `command`, filling `flags`.
 void addApiOptions(CLI::App* command, AdminFlags& flags);
 

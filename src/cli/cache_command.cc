@@ -69,10 +69,11 @@ Result<json> call(const ApiTarget& target, const std::string& path, const json* 
                       ? client.Get(path.c_str(), headers)
                       : client.Post(path.c_str(), headers, body->dump(), "application/json");
   if (!response) {
-    return makeError(Errc::kNetwork,
-                     fmt::format("cannot reach the resolver API at {}: {} (is holdfast resolver "
-                                 "running?)",
-                                 target.address, httplib::to_string(response.error())));
+    return makeError(
+        Errc::kNetwork,
+        fmt::format("cannot reach the resolver API at {}: {} (is holdfast resolver "
+                    "running?)",
+                    target.address, describeHttpError(static_cast<int>(response.error()))));
   }
   const json answer = json::parse(response->body, nullptr, false);
   if (response->status != 200) {

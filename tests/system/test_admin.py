@@ -277,3 +277,13 @@ def test_requests_refused_before_routing_get_a_json_error(up):
     status, ctype, text = admin.request("PATCH", "/api/v1/status")
     assert status in (400, 404, 405) and ctype.startswith("application/json"), (status, ctype)
     assert json.loads(text)["error"]["status"] == status
+
+
+def test_an_unreachable_admin_api_is_described_for_an_operator(workdir):
+    token = workdir / "ok.token"
+    token.write_text("0123456789abcdef0123456789abcdef01234567\n")
+    os.chmod(token, 0o600)
+    done = run_cli(workdir, "status", "--admin", "127.0.0.1:9", "--token-file", str(token))
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert ("cannot reach the admin API at 127.0.0.1:9: connection refused or failed "
+            "(is holdfast up running?)") in done.stderr, done.stderr
