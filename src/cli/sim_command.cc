@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -151,34 +152,48 @@ void traceSeed(const sim::SimConfig& config, std::uint64_t seed) {
 CLI::App* addSimCommand(CLI::App& app, SimFlags& flags) {
   CLI::App* sim = app.add_subcommand(
       "sim", "deterministic simulation of the plan/enact protocol with fault injection");
-  sim->add_option("--protocol", flags.protocol,
-                  "holdfast (the real control classes) or naive "
-                  "(the October 2025 design)")
-      ->check(CLI::IsMember({"holdfast", "naive"}));
-  sim->add_option("--seeds", flags.seeds, "number of schedules (one per seed)")
-      ->check(CLI::Range(std::uint64_t{1}, kMaxSeeds));
-  sim->add_option("--first-seed", flags.first_seed, "seed of the first schedule")
-      ->check(CLI::Range(std::uint64_t{0}, kMaxSeeds));
-  sim->add_option("-j,--jobs", flags.jobs, "threads")->check(CLI::Range(1, 256));
-  sim->add_option("--planners", flags.planners, "planners")->check(CLI::Range(1, 8));
-  sim->add_option("--enactors", flags.enactors, "enactors")->check(CLI::Range(1, 16));
-  sim->add_option("--endpoints", flags.endpoints, "managed endpoints")->check(CLI::Range(1, 8));
-  sim->add_option("--clients", flags.clients, "resolving clients with TTL caches")
-      ->check(CLI::Range(0, 64));
-  sim->add_option("--duration", flags.duration_seconds, "virtual seconds of faults per schedule")
-      ->check(CLI::Range(1.0, 86400.0));
-  sim->add_option("--bound", flags.bound_seconds,
-                  "virtual seconds after faults stop within which every endpoint must converge "
-                  "(L1)")
-      ->check(CLI::Range(1.0, 86400.0));
-  sim->add_option("--stop-after", flags.stop_after,
-                  "stop after this many failing schedules (0: run every seed)")
-      ->check(CLI::Range(std::uint64_t{0}, kMaxSeeds));
-  sim->add_option("--replay", flags.replay, "replay a saved schedule step by step ('-': stdin)");
-  sim->add_option("--save", flags.save,
-                  "where to save the shrunk failing schedule (default: "
-                  "holdfast-sim-<protocol>-seed<N>.schedule)");
-  sim->add_flag("--trace", flags.trace, "print the whole trace of --first-seed and stop");
+  std::vector<CLI::Option*> world;
+  world.push_back(sim->add_option("--protocol", flags.protocol,
+                                  "holdfast (the real control classes) or naive "
+                                  "(the October 2025 design)")
+                      ->check(CLI::IsMember({"holdfast", "naive"})));
+  world.push_back(sim->add_option("--seeds", flags.seeds, "number of schedules (one per seed)")
+                      ->check(CLI::Range(std::uint64_t{1}, kMaxSeeds)));
+  world.push_back(sim->add_option("--first-seed", flags.first_seed, "seed of the first schedule")
+                      ->check(CLI::Range(std::uint64_t{0}, kMaxSeeds)));
+  world.push_back(sim->add_option("-j,--jobs", flags.jobs, "threads")->check(CLI::Range(1, 256)));
+  world.push_back(
+      sim->add_option("--planners", flags.planners, "planners")->check(CLI::Range(1, 8)));
+  world.push_back(
+      sim->add_option("--enactors", flags.enactors, "enactors")->check(CLI::Range(1, 16)));
+  world.push_back(sim->add_option("--endpoints", flags.endpoints, "managed endpoints")
+                      ->check(CLI::Range(1, 8)));
+  world.push_back(sim->add_option("--clients", flags.clients, "resolving clients with TTL caches")
+                      ->check(CLI::Range(0, 64)));
+  world.push_back(sim->add_option("--duration", flags.duration_seconds,
+                                  "virtual seconds of faults per schedule")
+                      ->check(CLI::Range(1.0, 86400.0)));
+  world.push_back(
+      sim->add_option("--bound", flags.bound_seconds,
+                      "virtual seconds after faults stop within which every endpoint must converge "
+                      "(L1)")
+          ->check(CLI::Range(1.0, 86400.0)));
+  world.push_back(sim->add_option("--stop-after", flags.stop_after,
+                                  "stop after this many failing schedules (0: run every seed)")
+                      ->check(CLI::Range(std::uint64_t{0}, kMaxSeeds)));
+  CLI::Option* replay = sim->add_option(
+      "--replay", flags.replay,
+      "replay a saved schedule step by step ('-': stdin); the file says the world and seed");
+  world.push_back(sim->add_option("--save", flags.save,
+                                  "where to save the shrunk failing schedule (default: "
+                                  "holdfast-sim-<protocol>-seed<N>.schedule)"));
+  world.push_back(
+      sim->add_flag("--trace", flags.trace, "print the whole trace of --first-seed and stop"));
+  // A replay's world, seed and steps come from its file: a flag that would set them is refused
+  // rather than silently ignored.
+  for (CLI::Option* option : world) {
+    replay->excludes(option);
+  }
   sim->add_flag("-q,--quiet", flags.quiet, "no progress line");
   sim->add_option("--log-level", flags.log_level,
                   "log level of the control-plane code under test (default off)");

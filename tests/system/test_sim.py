@@ -64,6 +64,12 @@ def test_a_broken_schedule_file_names_its_line(tmp_path):
     missing = sim(tmp_path, "--replay", "nothing-here.schedule")
     assert missing.returncode == 2, missing.stdout + missing.stderr
     assert "nothing-here.schedule: cannot open" in missing.stderr, missing.stderr
+    # The file says protocol, world and seed: a flag that would change them is refused, not
+    # silently ignored (found by a first-user trial).
+    schedule = sorted((pathlib.Path(__file__).parent / "sim_schedules").glob("*.schedule"))[0]
+    conflicting = sim(tmp_path, "--replay", str(schedule), "--protocol", "naive")
+    assert conflicting.returncode == 2, conflicting.stdout + conflicting.stderr
+    assert "--protocol excludes --replay" in conflicting.stderr, conflicting.stderr
 
 
 def test_schedules_that_once_broke_holdfast_now_converge(tmp_path):
