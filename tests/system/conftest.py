@@ -103,6 +103,8 @@ class Holdfast:
         if wait:
             event = self.wait_log(lambda e: e.get("msg") == "server listening")
             self.port = int(event["listen.address"].rsplit(":", 1)[1])
+            # Fully started: control plane, admin API and pid file (what `reload` finds).
+            self.wait_log(lambda e: e.get("msg") == "holdfast up", "holdfast up")
         return self
 
     def _read(self, proc):
