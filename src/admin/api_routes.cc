@@ -404,17 +404,33 @@ HttpResponse getAlerts(const ApiOptions& options) {
   return jsonResponse(200, {{"alerts", alertsJson(all)}});
 }
 
+namespace {
+
+// The endpoint a pause or resume names: "" (every endpoint) for an empty `name`, else the
+// configured endpoint's normalized name; a 404 for a name no endpoint has.
+std::optional<HttpResponse> pauseTarget(const ApiOptions& options,
+                                        const std::string& name,
+                                        std::string& endpoint_name) {
+  if (name.empty()) {
+    return std::nullopt;
+  }
+  const auto view = options.view->get();
+  const control::EndpointConfig* endpoint = findEndpoint(*view, name);
+  if (endpoint == nullptr) {
+    return unknownEndpoint(name);
+  }
+  endpoint_name = endpoint->name;
+  return std::nullopt;
+}
+
+}  // namespace
+
 HttpResponse postPause(const ApiOptions& options,
                        const std::string& name,
                        const std::string& body) {
   std::string endpoint_name;
-  if (!name.empty()) {
-    const auto view = options.view->get();
-    const control::EndpointConfig* endpoint = findEndpoint(*view, name);
-    if (endpoint == nullptr) {
-      return unknownEndpoint(name);
-    }
-    endpoint_name = endpoint->name;
+  if (auto unknown = pauseTarget(options, name, endpoint_name)) {
+    return *unknown;
   }
   control::PauseRecord record{"api", nowMs(), ""};
   if (!body.empty()) {
@@ -450,13 +466,8 @@ HttpResponse postPause(const ApiOptions& options,
 
 HttpResponse postResume(const ApiOptions& options, const std::string& name) {
   std::string endpoint_name;
-  if (!name.empty()) {
-    const auto view = options.view->get();
-    const control::EndpointConfig* endpoint = findEndpoint(*view, name);
-    if (endpoint == nullptr) {
-      return unknownEndpoint(name);
-    }
-    endpoint_name = endpoint->name;
+  if (auto unknown = pauseTarget(options, name, endpoint_name)) {
+    return *unknown;
   }
   auto lifted = control::resumeAutomation(*options.store, endpoint_name);
   if (!lifted.ok()) {
