@@ -13,6 +13,9 @@
 #   BENCH_SERVER_CPU       core the servers are pinned to (default 0)
 #   BENCH_LOAD_CPU         core dnsperf is pinned to (default 1)
 #   BENCH_RESULTS          TSV file rows are appended to (default: stdout only)
+#   BENCH_PERF_DIR         if set, `perf record -g` of the server during each throughput run
+#                          is written there (perf-BENCH-SERVER.data); profiling costs CPU, so
+#                          the CPU figures of such a run are not comparable
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_MAX_QPS=${BENCH_MAX_QPS:-1000000}
@@ -145,10 +148,21 @@ measure_udp() {
   taskset -c "$BENCH_LOAD_CPU" dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l 1 \
     -c "$BENCH_CLIENTS" -q "$BENCH_OUTSTANDING" -Q "$BENCH_MAX_QPS" >/dev/null 2>&1 || true
 
+  local perf_pid=
+  if [ -n "${BENCH_PERF_DIR:-}" ]; then
+    mkdir -p "$BENCH_PERF_DIR"
+    perf record -q -g -e cpu-clock -e raw_syscalls:sys_enter \
+      -o "$BENCH_PERF_DIR/perf-$bench-$server.data" -p "$pid" \
+      -- sleep "$BENCH_SECONDS" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   before=$(cpu_ticks "$pid")
   out=$(taskset -c "$BENCH_LOAD_CPU" dnsperf -s 127.0.0.1 -p "$port" -d "$queries" \
     -l "$BENCH_SECONDS" -c "$BENCH_CLIENTS" -q "$BENCH_OUTSTANDING" -Q "$BENCH_MAX_QPS" 2>&1)
   after=$(cpu_ticks "$pid")
+  if [ -n "$perf_pid" ]; then
+    wait "$perf_pid" || true
+  fi
   echo "$out" >"$bench_work/dnsperf-$bench-$server.txt"
   qps=$(echo "$out" | awk '/Queries per second/ {print $4}')
   sent=$(echo "$out" | awk '/Queries sent/ {print $3}')

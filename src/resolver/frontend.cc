@@ -1,14 +1,18 @@
 // UDP and TCP client listeners of the resolver.
 #include "resolver/frontend.h"
 
+#include <cstring>
+
+#include <asio/post.hpp>
 #include <asio/read.hpp>
+#include <asio/socket_base.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
 namespace holdfast::resolver {
 
 UdpFrontend::UdpFrontend(asio::ip::udp::socket socket, FrontendContext context)
-    : socket_(std::move(socket)), context_(context), in_(kMaxMessageBytes), out_(kMaxMessageBytes) {
+    : socket_(std::move(socket)), context_(context) {
   make_responder_ = [this] {
     return Responder(
         [this, peer = peer_, received = received_](std::span<const std::uint8_t> reply) {
@@ -23,34 +27,78 @@ UdpFrontend::UdpFrontend(asio::ip::udp::socket socket, FrontendContext context)
 void UdpFrontend::start() {
   asio::error_code ignored;
   socket_.non_blocking(true, ignored);
-  receive();
+  waitReadable();
 }
 
-void UdpFrontend::receive() {
-  socket_.async_receive_from(
-      asio::buffer(in_), peer_,
-      [this](const asio::error_code& ec, std::size_t n) { onReceive(ec, n); });
+void UdpFrontend::waitReadable() {
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [this](const asio::error_code& ec) { onReadable(ec); });
 }
 
-void UdpFrontend::onReceive(const asio::error_code& ec, std::size_t length) {
+void UdpFrontend::onReadable(const asio::error_code& ec) {
   if (ec == asio::error::operation_aborted) {
     return;
   }
-  if (!ec) {
-    received_ = std::chrono::steady_clock::now();
-    const ClientContext client{ClientTransport::kUdp, context_.allow->allows(peer_.address())};
-    const std::size_t n =
-        context_.forwarder.handle(std::span(in_.data(), length), client, out_, make_responder_);
-    if (n > 0) {
-      asio::error_code ignored;
-      socket_.send_to(asio::buffer(out_.data(), n), peer_, 0, ignored);
-      context_.stats.recordAnswer(ClientTransport::kUdp, std::span(out_.data(), n),
-                                  std::chrono::steady_clock::now() - received_);
-    }
-  } else {
-    log_.debug("udp receive failed", {{"error.message", ec.message()}});
+  if (ec) {
+    log_.error("udp receive loop stopped", {{"error.message", ec.message()}});
+    return;
   }
-  receive();
+  serveTurn();
+}
+
+void UdpFrontend::serveTurn() {
+  for (int batch = 0; batch < server::kUdpBatchesPerTurn; ++batch) {
+    int error = 0;
+    const std::size_t received = batch_.receive(socket_.native_handle(), error);
+    if (error != 0) {
+      log_.debug("udp receive failed",
+                 {{"error.message", asio::error_code(error, asio::system_category()).message()}});
+    }
+    if (received == 0) {
+      waitReadable();
+      return;
+    }
+    answerBatch(received);
+  }
+  // More may be waiting; the readiness wait reports edges, so drain first, after the worker's
+  // other ready handlers (upstream replies, TCP clients) have had their turn.
+  asio::post(socket_.get_executor(), [this] { serveTurn(); });
+}
+
+void UdpFrontend::answerBatch(std::size_t received) {
+  received_ = std::chrono::steady_clock::now();
+  std::array<std::size_t, server::kUdpBatchSize> answered{};  // reply length per slot, 0: none
+  for (std::size_t slot = 0; slot < received; ++slot) {
+    // Larger than the slot: cut short, cannot be answered correctly.
+    const auto peer_length = static_cast<std::size_t>(batch_.peerLength(slot));
+    if (batch_.truncated(slot) || peer_length > peer_.capacity()) {
+      continue;
+    }
+    std::memcpy(peer_.data(), batch_.peer(slot), peer_length);
+    peer_.resize(peer_length);
+    const ClientContext client{ClientTransport::kUdp, context_.allow->allows(peer_.address())};
+    const std::span<std::uint8_t> out = batch_.replyBuffer(slot);
+    const std::size_t n =
+        context_.forwarder.handle(batch_.query(slot), client, out, make_responder_);
+    if (n > 0 && n <= out.size()) {
+      batch_.queueReply(slot, n);
+      answered[slot] = n;
+    }
+  }
+  if (batch_.queuedReplies() == 0) {
+    return;
+  }
+  // A full socket buffer drops answers; the clients retry.
+  static_cast<void>(batch_.sendQueued(socket_.native_handle()));
+
+  // Every answer of the batch waited for the whole batch: one clock read covers them all.
+  const auto latency = std::chrono::steady_clock::now() - received_;
+  for (std::size_t slot = 0; slot < received; ++slot) {
+    if (answered[slot] > 0) {
+      context_.stats.recordAnswer(ClientTransport::kUdp,
+                                  batch_.replyBuffer(slot).first(answered[slot]), latency);
+    }
+  }
 }
 
 namespace {

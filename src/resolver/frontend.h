@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "resolver/allow_list.h"
 #include "resolver/forwarder.h"
+#include "server/udp_batch.h"
 
 namespace holdfast::resolver {
 
@@ -33,12 +34,10 @@ struct FrontendContext {
   ResolverStats& stats;  // answers and their latency are counted as they are sent
 };
 
-// Receives datagrams one at a time and answers them; answers that need upstreams are sent when
-// they come.
-// Limitation: one recvfrom and one sendto per query, without the recvmmsg batching of the
-// authoritative server's UdpListener; cache hits cost two system calls each. Not thread-safe: runs
-// on its socket's io_context thread. Must outlive the forwarder's responders (the worker destroys
-// the forwarder first).
+// Receives datagrams in batches (recvmmsg) and answers those the forwarder can answer at once
+// (cache hits, refusals) in one sendmmsg per batch; answers that need upstreams are sent one by
+// one when they come. Not thread-safe: runs on its socket's io_context thread. Must outlive the
+// forwarder's responders (the worker destroys the forwarder first).
 class UdpFrontend {
 public:
   UdpFrontend(asio::ip::udp::socket socket, FrontendContext context);
@@ -49,15 +48,16 @@ public:
   void start();
 
 private:
-  void receive();
-  void onReceive(const asio::error_code& ec, std::size_t length);
+  void waitReadable();
+  void onReadable(const asio::error_code& ec);
+  void serveTurn();
+  void answerBatch(std::size_t received);
 
   asio::ip::udp::socket socket_;
   FrontendContext context_;
-  asio::ip::udp::endpoint peer_;
-  std::chrono::steady_clock::time_point received_{};  // of the datagram being handled
-  std::vector<std::uint8_t> in_;
-  std::vector<std::uint8_t> out_;
+  server::UdpBatch batch_;
+  asio::ip::udp::endpoint peer_;                      // of the datagram being handled
+  std::chrono::steady_clock::time_point received_{};  // when its batch arrived
   std::function<Responder()> make_responder_;
   log::Logger log_{"resolver.udp"};
 };

@@ -2,10 +2,6 @@
 // Internal to the server module.
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -17,17 +13,9 @@
 #include "common/log.h"
 #include "server/query_handler.h"
 #include "server/server_stats.h"
+#include "server/udp_batch.h"
 
 namespace holdfast::server {
-
-// Datagrams taken per recvmmsg call and answered per sendmmsg call. Larger batches save system
-// calls under load; each slot holds a query and a response buffer of kMaxMessageBytes (touched
-// only as far as used), so 16 slots bound the buffers to 2 MiB of address space per socket.
-inline constexpr std::size_t kUdpBatchSize = 16;
-
-// Batches served per turn before the loop yields to the worker's other sockets and
-// connections, so that a flooded socket cannot starve them.
-inline constexpr int kUdpBatchesPerTurn = 8;
 
 // Serves one bound UDP socket on the socket's io_context: receives a batch, asks the handler for
 // each answer, sends the answers as a batch. Its buffers are allocated once; nothing is
@@ -68,25 +56,11 @@ private:
 
   void answerBatch(std::size_t received);
 
-  void sendReplies(std::size_t count);
-
-  [[nodiscard]] std::uint8_t* queryBuffer(std::size_t slot) const noexcept {
-    return queries_.get() + slot * kMaxMessageBytes;
-  }
-
-  [[nodiscard]] std::uint8_t* responseBuffer(std::size_t slot) const noexcept {
-    return responses_.get() + slot * kMaxMessageBytes;
-  }
+  void sendReplies();
 
   asio::ip::udp::socket socket_;
   QueryHandler& handler_;
-  const std::unique_ptr<std::uint8_t[]> queries_;
-  const std::unique_ptr<std::uint8_t[]> responses_;
-  std::array<sockaddr_storage, kUdpBatchSize> peers_{};
-  std::array<iovec, kUdpBatchSize> query_iov_{};
-  std::array<mmsghdr, kUdpBatchSize> queries_in_{};
-  std::array<iovec, kUdpBatchSize> reply_iov_{};
-  std::array<mmsghdr, kUdpBatchSize> replies_out_{};
+  UdpBatch batch_;
   TransportCounters counters_;
   QueryCounters answer_counters_;
   std::chrono::steady_clock::time_point received_at_;  // when the batch being answered arrived
