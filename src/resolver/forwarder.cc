@@ -63,7 +63,7 @@ std::size_t Forwarder::handle(std::span<const std::uint8_t> query,
 
   // Parse: garbage is dropped, anything with a header gets FORMERR, responses are never
   // answered (that would let two servers bounce a message forever).
-  auto info = scanMessage(query, ScanDepth::kRecords);
+  auto info = scanMessage(query, ScanDepth::kChecked);
   if (query.size() < kHeaderBytes || (query[2] & 0x80) != 0) {
     ResolverStats::add(deps_.stats.malformed);
     return 0;

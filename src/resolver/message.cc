@@ -78,12 +78,17 @@ Result<NameRead> readName(std::span<const std::uint8_t> wire,
   return read;
 }
 
-Status scanRecords(std::span<const std::uint8_t> wire, std::size_t pos, MessageInfo& info) {
+Status scanRecords(std::span<const std::uint8_t> wire,
+                   std::size_t pos,
+                   MessageInfo& info,
+                   bool keep) {
   const std::size_t total = std::size_t{info.ancount} + info.nscount + info.arcount;
   if (total > kMaxRecords) {
     return makeError(Errc::kParse, fmt::format("{} records exceed the limit", total));
   }
-  info.records.reserve(total);
+  if (keep) {
+    info.records.reserve(total);
+  }
   for (std::size_t i = 0; i < total; ++i) {
     RecordInfo record;
     record.section = i < info.ancount                               ? SectionId::kAnswer
@@ -121,7 +126,9 @@ Status scanRecords(std::span<const std::uint8_t> wire, std::size_t pos, MessageI
       info.edns.dnssec_ok = (record.ttl & 0x8000) != 0;
       info.opt_start = record.start;
     }
-    info.records.push_back(record);
+    if (keep) {
+      info.records.push_back(record);
+    }
   }
   return okStatus();
 }
@@ -166,7 +173,7 @@ Result<MessageInfo> scanMessage(std::span<const std::uint8_t> wire, ScanDepth de
   if (depth == ScanDepth::kQuestion) {
     return info;
   }
-  if (auto s = scanRecords(wire, pos, info); !s.ok()) {
+  if (auto s = scanRecords(wire, pos, info, depth == ScanDepth::kRecords); !s.ok()) {
     return s.error();
   }
   return info;

@@ -109,9 +109,12 @@ struct MessageInfo {
   }
 };
 
-// What to scan: only the header and question (cheap, for client queries) or every record.
+// What to scan: only the header and question; every record, checked but not kept in
+// MessageInfo::records (for client queries, whose only record of interest is the OPT, read into
+// MessageInfo::edns; scanning allocates nothing); or every record, kept.
 enum class ScanDepth {
   kQuestion,
+  kChecked,
   kRecords,
 };
 

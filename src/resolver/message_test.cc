@@ -38,6 +38,22 @@ TEST(MessageTest, ScansRecordsAndTtlOffsets) {
   EXPECT_EQ(info->records[1].type, kTypeOpt);
 }
 
+TEST(MessageTest, CheckedScanReadsEdnsWithoutKeepingRecords) {
+  const auto query = makeQuery("a.test.", kTypeA, 1, true);
+  auto info = scanMessage(query, ScanDepth::kChecked);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_TRUE(info->records.empty());
+  EXPECT_EQ(info->records.capacity(), 0u);
+  EXPECT_TRUE(info->edns.present);
+  EXPECT_EQ(info->edns.payload, 1232);
+  EXPECT_EQ(info->opt_start, query.size() - 11);
+
+  // Records are still checked: one cut short is an error, as with kRecords.
+  auto cut = query;
+  cut.pop_back();
+  EXPECT_FALSE(scanMessage(cut, ScanDepth::kChecked).ok());
+}
+
 TEST(MessageTest, RejectsHostileInput) {
   const auto query = makeQuery("a.test.", kTypeA, 1);
 
