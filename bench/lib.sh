@@ -13,6 +13,8 @@
 #   BENCH_SERVER_CPU       core the servers are pinned to (default 0)
 #   BENCH_LOAD_CPU         core dnsperf is pinned to (default 1)
 #   BENCH_RESULTS          TSV file rows are appended to (default: stdout only)
+#   BENCH_TCP_CLIENTS      TCP connections of a TCP throughput run (dnsperf -m tcp -c;
+#                          default 400); its queries in flight are twice that
 #   BENCH_PERF_DIR         if set, `perf record -g` of the server during each throughput run
 #                          is written there (perf-BENCH-SERVER.data); profiling costs CPU, so
 #                          the CPU figures of such a run are not comparable
@@ -25,6 +27,7 @@ BENCH_LATENCY_QPS=${BENCH_LATENCY_QPS:-20000}
 BENCH_LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-3}
 BENCH_SERVER_CPU=${BENCH_SERVER_CPU:-0}
 BENCH_LOAD_CPU=${BENCH_LOAD_CPU:-1}
+BENCH_TCP_CLIENTS=${BENCH_TCP_CLIENTS:-400}
 CLK_TCK=$(getconf CLK_TCK)
 
 bench_pids=()
@@ -141,24 +144,42 @@ wait_answer() {
 #   bench server threads qps lost_pct cpu_us_per_answer p50_us p99_us p999_us resp_bytes
 #   server_cores load_cores
 measure_udp() {
+  measure_dns udp -c "$BENCH_CLIENTS" -q "$BENCH_OUTSTANDING" -- "$@"
+}
+
+# measure_tcp BENCH SERVER PID PORT QUERIES THREADS: the same over TCP, with BENCH_TCP_CLIENTS
+# connections open at once for the throughput run (one for the latency run).
+measure_tcp() {
+  measure_dns tcp -c "$BENCH_TCP_CLIENTS" -q "$((BENCH_TCP_CLIENTS * 2))" -- "$@"
+}
+
+# measure_dns MODE DNSPERF_LOAD_FLAGS... -- BENCH SERVER PID PORT QUERIES THREADS
+measure_dns() {
+  local mode=$1 load_flags=()
+  shift
+  while [ "$1" != "--" ]; do
+    load_flags+=("$1")
+    shift
+  done
+  shift
   local bench=$1 server=$2 pid=$3 port=$4 queries=$5 threads=$6
   local out before after qps sent completed lost cpu resp lat row
 
   # Warm up (caches, page faults), bounded.
-  taskset -c "$BENCH_LOAD_CPU" dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l 1 \
-    -c "$BENCH_CLIENTS" -q "$BENCH_OUTSTANDING" -Q "$BENCH_MAX_QPS" >/dev/null 2>&1 || true
+  taskset -c "$BENCH_LOAD_CPU" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$queries" -l 1 \
+    "${load_flags[@]}" -Q "$BENCH_MAX_QPS" >/dev/null 2>&1 || true
 
   local perf_pid=
   if [ -n "${BENCH_PERF_DIR:-}" ]; then
     mkdir -p "$BENCH_PERF_DIR"
-    perf record -q -g -e cpu-clock -e raw_syscalls:sys_enter \
+    perf record -q -g -e cpu-clock \
       -o "$BENCH_PERF_DIR/perf-$bench-$server.data" -p "$pid" \
       -- sleep "$BENCH_SECONDS" >/dev/null 2>&1 &
     perf_pid=$!
   fi
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c "$BENCH_LOAD_CPU" dnsperf -s 127.0.0.1 -p "$port" -d "$queries" \
-    -l "$BENCH_SECONDS" -c "$BENCH_CLIENTS" -q "$BENCH_OUTSTANDING" -Q "$BENCH_MAX_QPS" 2>&1)
+  out=$(taskset -c "$BENCH_LOAD_CPU" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$queries" \
+    -l "$BENCH_SECONDS" "${load_flags[@]}" -Q "$BENCH_MAX_QPS" 2>&1)
   after=$(cpu_ticks "$pid")
   if [ -n "$perf_pid" ]; then
     wait "$perf_pid" || true
@@ -174,7 +195,7 @@ measure_udp() {
   lost=$(awk -v l="$lost" -v s="$sent" 'BEGIN {if (s > 0) printf "%.2f", 100 * l / s; else print "-"}')
 
   # Latency at a fixed rate well below saturation: every answer's round trip (dnsperf -v).
-  lat=$(taskset -c "$BENCH_LOAD_CPU" dnsperf -s 127.0.0.1 -p "$port" -d "$queries" \
+  lat=$(taskset -c "$BENCH_LOAD_CPU" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$queries" \
     -l "$BENCH_LATENCY_SECONDS" -c 1 -Q "$BENCH_LATENCY_QPS" -v 2>/dev/null |
     awk '$1 == ">" {print $NF}' | sort -g | awk '
       {v[NR] = $1}

@@ -7,6 +7,9 @@
 #
 #   scripts/in-netns bench/auth/auth.sh [holdfast-binary]
 #
+# The smallest zone is also measured over TCP with BENCH_TCP_CLIENTS connections open at once
+# (bench/lib.sh; BENCH_TCP=0 leaves TCP out).
+#
 # Environment: BENCH_ZONES (default "10000 1000000": names per zone), BENCH_THREADS (server
 # threads for each peer alike, default 1), BENCH_SERVERS (default "holdfast knot nsd"), and
 # the knobs of bench/lib.sh. Rows are printed as TSV (see measure_udp) and appended to
@@ -47,7 +50,8 @@ generate_queries() {
 
 start_holdfast() {
   start_bg "$bench_work/holdfast.log" "$holdfast" serve --listen "127.0.0.1:$port" \
-    --zone "$1" --threads "$threads" --log-level warn
+    --zone "$1" --threads "$threads" --log-level warn \
+    --max-tcp-connections "$((BENCH_TCP_CLIENTS + 100))"
 }
 
 start_knot() {
@@ -105,6 +109,8 @@ server:
     verbosity: 0
     rrl-ratelimit: 0
     rrl-whitelist-ratelimit: 0
+    # NSD serves at most 100 TCP connections by default; the TCP run opens more.
+    tcp-count: $((BENCH_TCP_CLIENTS + 100))
 remote-control:
     control-enable: no
 zone:
@@ -116,6 +122,7 @@ CONF
 
 echo "# auth: server threads $threads, server pinned to core $BENCH_SERVER_CPU," \
   "dnsperf to core $BENCH_LOAD_CPU, ${BENCH_SECONDS}s per run" >&2
+smallest=$(printf '%s\n' $zones | sort -n | head -1)
 for names in $zones; do
   zone="$bench_work/bench.test.$names.zone"
   queries="$bench_work/queries.$names"
@@ -137,6 +144,9 @@ for names in $zones; do
       echo "$row" >>"$BENCH_MEM_RESULTS"
     fi
     measure_udp "auth-$names" "$server" "$pid" "$port" "$queries" "$threads"
+    if [ "${BENCH_TCP:-1}" != 0 ] && [ "$names" = "$smallest" ]; then
+      measure_tcp "auth-tcp-$names" "$server" "$pid" "$port" "$queries" "$threads"
+    fi
     stop_bg "$pid"
     sleep 0.5
   done

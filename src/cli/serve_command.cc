@@ -91,6 +91,10 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& options) {
       ->required();
   serve->add_option("-t,--threads", options.threads, "worker threads")
       ->check(CLI::Range(std::size_t{1}, server::kMaxServerThreads));
+  serve
+      ->add_option("--max-tcp-connections", options.max_tcp_connections,
+                   "TCP connections open at once; more are closed at once (RFC 7766 6.2.2)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
   serve->add_option("--nsid", options.nsid, "NSID sent to clients that ask (RFC 5001)");
   serve->add_option("--identity", options.identity,
                     "answer for CHAOS TXT id.server. and hostname.bind.");
@@ -122,6 +126,7 @@ int runServe(const ServeOptions& options) {
   server::ServerOptions server_options;
   server_options.listen = options.listen;
   server_options.threads = options.threads;
+  server_options.max_tcp_connections = options.max_tcp_connections;
   auto server = server::Server::start(server_options, handler);
   if (!server.ok()) {
     std::fprintf(stderr, "holdfast: %s\n", server.error().message.c_str());

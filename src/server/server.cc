@@ -33,8 +33,8 @@ Status validate(const ServerOptions& options) {
   if (options.tcp_idle_timeout <= std::chrono::milliseconds::zero()) {
     return invalidOption("tcp_idle_timeout must be positive");
   }
-  if (options.max_tcp_connections == 0 || options.max_tcp_queries_per_connection == 0) {
-    return invalidOption("max_tcp_connections and max_tcp_queries_per_connection must be positive");
+  if (options.max_tcp_connections == 0) {
+    return invalidOption("max_tcp_connections must be positive");
   }
   return okStatus();
 }

@@ -43,9 +43,11 @@ struct ServerOptions {
   // attack. Beyond it a new connection is closed at once (counted as refused); clients retry.
   std::size_t max_tcp_connections = 512;
 
-  // Queries answered on one TCP connection before it is closed, so a single client cannot hold
-  // a connection, and its worker, forever; the client reconnects, possibly to another worker.
-  std::size_t max_tcp_queries_per_connection = 1000;
+  // Queries answered on one TCP connection before it is closed gracefully (the answers due are
+  // written, then a FIN); the client reconnects, possibly to another worker. 0: no limit, as in
+  // Knot DNS and NSD: a pipelining client loses the queries it sent past the limit and waits for
+  // its timeout to retry them, so a limit costs busy clients answers.
+  std::size_t max_tcp_queries_per_connection = 0;
 };
 
 // Serves DNS over UDP and TCP on every listen address, with `threads` workers, each running its

@@ -1,6 +1,7 @@
 // The per-connection loop of DNS over TCP: read frame, answer, write, with its bounds.
 #include "server/tcp_connection.h"
 
+#include <cstring>
 #include <span>
 #include <utility>
 
@@ -22,6 +23,16 @@ constexpr std::size_t kLengthPrefixBytes = 2;
 // a query, and a stream cannot be resynchronised after a bad frame, so the connection closes.
 constexpr std::size_t kDnsHeaderBytes = 12;
 
+// The largest frame: a prefix and a message of the largest size it can state.
+constexpr std::size_t kFrameBytes = kLengthPrefixBytes + kMaxMessageBytes;
+
+// The input buffer holds at least one whole frame of any size; the output buffer one answer of
+// the largest size after any number of smaller ones, so a batch always makes progress. Pages
+// are touched only as far as used, so a connection exchanging small messages keeps a few pages
+// resident.
+constexpr std::size_t kInBytes = kFrameBytes;
+constexpr std::size_t kOutBytes = 2 * kFrameBytes;
+
 const log::Logger& logger() {
   static const log::Logger instance("server.tcp");
   return instance;
@@ -36,9 +47,8 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket,
       timer_(socket_.get_executor()),
       slot_(std::move(slot)),
       env_(env),
-      query_(std::make_unique_for_overwrite<std::uint8_t[]>(kMaxMessageBytes)),
-      reply_(
-          std::make_unique_for_overwrite<std::uint8_t[]>(kLengthPrefixBytes + kMaxMessageBytes)) {}
+      in_(std::make_unique_for_overwrite<std::uint8_t[]>(kInBytes)),
+      out_(std::make_unique_for_overwrite<std::uint8_t[]>(kOutBytes)) {}
 
 void TcpConnection::start() {
   // Pipelined answers must leave at once, not wait for the client to acknowledge the previous.
@@ -47,7 +57,7 @@ void TcpConnection::start() {
 
   touch();
   waitDeadline();
-  readLength();
+  readMore();
 }
 
 template <typename Step>
@@ -84,96 +94,146 @@ void TcpConnection::onDeadline(const asio::error_code& ec) {
   waitDeadline();
 }
 
-// Limitation: two reads per message (the prefix, then the body) rather than reading ahead into a
-// buffer that may hold several pipelined queries; TCP carries a small share of DNS traffic.
-void TcpConnection::readLength() {
-  if (queries_ >= env_.max_queries) {
-    logger().trace("tcp query limit reached, closing");
-    close();
-    return;
-  }
+void TcpConnection::readMore() {
   ++pending_;
-  asio::async_read(socket_, asio::buffer(length_),
-                   [this](const asio::error_code& ec, std::size_t /*bytes*/) {
-                     complete([&] { onLength(ec); });
-                   });
+  socket_.async_read_some(asio::buffer(in_.get() + in_end_, kInBytes - in_end_),
+                          [this](const asio::error_code& ec, std::size_t bytes) {
+                            complete([&] { onRead(ec, bytes); });
+                          });
 }
 
-void TcpConnection::onLength(const asio::error_code& ec) {
-  // End of stream between messages is the normal end; any other error means the client vanished.
+void TcpConnection::onRead(const asio::error_code& ec, std::size_t bytes) {
+  // End of stream, or the client vanished; a partial message left in the buffer dies with it.
   if (ec) {
     close();
     return;
   }
+  received_at_ = touch();
+  in_end_ += bytes;
+  serveBuffered();
+}
 
-  const std::size_t length = (std::size_t{length_[0]} << 8) | length_[1];
-  if (length < kDnsHeaderBytes) {
-    env_.counters.addDropped(1);
-    if (logger().enabled(log::Level::kTrace)) {
-      logger().trace("tcp frame too short, closing", {{"message.bytes", length}});
+void TcpConnection::serveBuffered() {
+  while (!closing_) {
+    const std::size_t buffered = in_end_ - in_begin_;
+    if (buffered < kLengthPrefixBytes) {
+      break;
     }
-    close();
+    const std::size_t length = (std::size_t{in_[in_begin_]} << 8) | in_[in_begin_ + 1];
+    if (length < kDnsHeaderBytes) {
+      env_.counters.addDropped(1);
+      if (logger().enabled(log::Level::kTrace)) {
+        logger().trace("tcp frame too short, closing", {{"message.bytes", length}});
+      }
+      closing_ = true;
+      break;
+    }
+    if (buffered < kLengthPrefixBytes + length || kOutBytes - out_end_ < kFrameBytes) {
+      break;  // read the rest of the frame, or write what is answered first
+    }
+    if (!answerFrame(length)) {
+      closing_ = true;
+      break;
+    }
+    in_begin_ += kLengthPrefixBytes + length;
+    if (env_.max_queries != 0 && queries_ >= env_.max_queries) {
+      logger().trace("tcp query limit reached, closing");
+      closing_ = true;
+      graceful_ = true;
+    }
+  }
+
+  if (out_end_ > 0) {
+    ++pending_;
+    asio::async_write(socket_, asio::buffer(out_.get(), out_end_),
+                      [this](const asio::error_code& ec, std::size_t /*bytes*/) {
+                        complete([&] { onWritten(ec); });
+                      });
+    return;
+  }
+  if (closing_) {
+    finish();
     return;
   }
 
-  ++pending_;
-  asio::async_read(socket_, asio::buffer(query_.get(), length),
-                   [this](const asio::error_code& read_ec, std::size_t bytes) {
-                     complete([&] { onMessage(read_ec, bytes); });
-                   });
+  // Keep the unanswered part (a frame's beginning) at the front, so the rest of it fits.
+  if (in_begin_ > 0) {
+    std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+  }
+  readMore();
 }
 
-void TcpConnection::onMessage(const asio::error_code& ec, std::size_t length) {
-  // A partial message: the client closed or vanished in the middle of a query.
-  if (ec) {
-    close();
-    return;
-  }
+bool TcpConnection::answerFrame(std::size_t length) {
   ++queries_;
   env_.counters.addReceived(1);
-  received_at_ = std::chrono::steady_clock::now();
-
-  const std::span<std::uint8_t> response(reply_.get() + kLengthPrefixBytes, kMaxMessageBytes);
-  const std::size_t answer = env_.handler.handle(
-      std::span<const std::uint8_t>(query_.get(), length), response, Transport::kTcp);
+  const std::span<const std::uint8_t> query(in_.get() + in_begin_ + kLengthPrefixBytes, length);
+  const std::span<std::uint8_t> response(out_.get() + out_end_ + kLengthPrefixBytes,
+                                         kMaxMessageBytes);
+  const std::size_t answer = env_.handler.handle(query, response, Transport::kTcp);
   if (answer == 0) {
     env_.counters.addDropped(1);
-    touch();
-    readLength();
-    return;
+    return true;
   }
   if (answer > response.size()) {
     env_.counters.addDropped(1);
-    close();
-    return;
+    return false;
   }
-
   env_.queries.countAnswer(response.first(answer));
-  reply_[0] = static_cast<std::uint8_t>(answer >> 8);
-  reply_[1] = static_cast<std::uint8_t>(answer & 0xff);
-  touch();
-  ++pending_;
-  asio::async_write(socket_, asio::buffer(reply_.get(), kLengthPrefixBytes + answer),
-                    [this](const asio::error_code& write_ec, std::size_t /*bytes*/) {
-                      complete([&] { onWritten(write_ec); });
-                    });
+  out_[out_end_] = static_cast<std::uint8_t>(answer >> 8);
+  out_[out_end_ + 1] = static_cast<std::uint8_t>(answer & 0xff);
+  out_end_ += kLengthPrefixBytes + answer;
+  ++out_answers_;
+  return true;
 }
 
 void TcpConnection::onWritten(const asio::error_code& ec) {
   if (ec) {
-    env_.counters.addDropped(1);
+    env_.counters.addDropped(out_answers_);
     close();
     return;
   }
-  env_.counters.addSent(1);
+  env_.counters.addSent(out_answers_);
   const auto now = touch();
-  env_.queries.countLatency(now - received_at_);
-  readLength();
+  // The answers of a batch count from the read that brought their queries.
+  env_.queries.countLatency(now - received_at_, out_answers_);
+  out_end_ = 0;
+  out_answers_ = 0;
+  if (closing_) {
+    finish();
+    return;
+  }
+  serveBuffered();
 }
 
-// Limitation: closing with pipelined queries still unread makes the kernel reset the connection,
-// so a client past max_queries may lose answers in flight; RFC 7766 section 6.2.4 has clients
-// retry queries left unanswered by a closed connection.
+void TcpConnection::finish() {
+  if (!graceful_) {
+    close();
+    return;
+  }
+  // Closing a socket with unread queries makes the kernel reset the connection, and the client
+  // would lose the answers just written. Instead: FIN after the last answer, then read and
+  // discard until the client closes too, bounded by the idle deadline (not moved any more).
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  discardInput();
+}
+
+void TcpConnection::discardInput() {
+  ++pending_;
+  socket_.async_read_some(asio::buffer(in_.get(), kInBytes),
+                          [this](const asio::error_code& ec, std::size_t /*bytes*/) {
+                            complete([&] {
+                              if (ec) {
+                                close();
+                              } else {
+                                discardInput();
+                              }
+                            });
+                          });
+}
+
 void TcpConnection::close() {
   closed_ = true;
   asio::error_code ignored;

@@ -2,7 +2,6 @@
 // Internal to the server module.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -39,11 +38,13 @@ struct TcpConnectionEnv {
   std::size_t max_queries;                 // see ServerOptions::max_tcp_queries_per_connection
 };
 
-// Reads a 2-byte length and a message, asks the handler, writes the answer, and again, so
-// pipelined queries are answered in the order they came. It closes itself when the client
-// closes or vanishes, sends a partial or malformed frame, makes no progress for idle_timeout, or
-// has sent max_queries queries; then it waits for its pending operations to end and asks the
-// owner to destroy it. Not thread-safe: runs on the socket's io_context thread.
+// Reads whatever the client has sent into a buffer, answers every complete length-framed query
+// in it in order, writes all those answers with one write, and again; so pipelined queries cost
+// one read and one write per batch, not per query, and are answered in the order they came. It
+// closes itself when the client closes or vanishes, sends a partial or malformed frame, makes no
+// progress for idle_timeout, or has sent max_queries queries (after writing the answers due);
+// then it waits for its pending operations to end and asks the owner to destroy it. Not
+// thread-safe: runs on the socket's io_context thread.
 class TcpConnection {
 public:
   // `slot` is the place this connection holds in the server's connection limit.
@@ -67,13 +68,27 @@ private:
 
   void onDeadline(const asio::error_code& ec);
 
-  void readLength();
+  // Reads more of the stream after what the input buffer holds.
+  void readMore();
 
-  void onLength(const asio::error_code& ec);
+  void onRead(const asio::error_code& ec, std::size_t bytes);
 
-  void onMessage(const asio::error_code& ec, std::size_t length);
+  // Answers the complete frames in the input buffer while the output buffer has room for the
+  // largest answer, then writes the answers, reads on, or closes.
+  void serveBuffered();
+
+  // Answers one complete frame of `length` octets at in_begin_. False: the connection must close
+  // once the answers before it are written.
+  bool answerFrame(std::size_t length);
 
   void onWritten(const asio::error_code& ec);
+
+  // Ends the connection once the answers due are written: at once after an error or a bad frame;
+  // after the query limit gracefully, so the client reads every answer before the end of stream
+  // (queries it pipelined past the limit go unanswered; RFC 7766 section 6.2.4 has it retry them).
+  void finish();
+
+  void discardInput();
 
   void close();
 
@@ -81,13 +96,18 @@ private:
   asio::steady_timer timer_;
   ConnectionSlot slot_;
   const TcpConnectionEnv& env_;
-  const std::unique_ptr<std::uint8_t[]> query_;  // kMaxMessageBytes
-  const std::unique_ptr<std::uint8_t[]> reply_;  // length prefix + kMaxMessageBytes
-  std::array<std::uint8_t, 2> length_{};
+  const std::unique_ptr<std::uint8_t[]> in_;   // kInBytes: frames as read, not yet answered
+  const std::unique_ptr<std::uint8_t[]> out_;  // kOutBytes: framed answers not yet written
+  std::size_t in_begin_ = 0;                   // first octet not yet answered
+  std::size_t in_end_ = 0;                     // end of what was read
+  std::size_t out_end_ = 0;                    // end of the answers to write
+  std::size_t out_answers_ = 0;                // answers in the output buffer
   std::chrono::steady_clock::time_point deadline_;
-  std::chrono::steady_clock::time_point received_at_;  // when the query being answered arrived
+  std::chrono::steady_clock::time_point received_at_;  // when the oldest unwritten query came
   std::size_t queries_ = 0;
-  int pending_ = 0;  // operations started and not completed
+  int pending_ = 0;        // operations started and not completed
+  bool closing_ = false;   // close once the answers in the output buffer are written
+  bool graceful_ = false;  // ... with a FIN, reading and discarding until the client closes
   bool closed_ = false;
 };
 

@@ -73,6 +73,61 @@ TEST_F(TcpListenerTest, AnswersPipelinedQueriesInOrder) {
   EXPECT_TRUE(test::waitFor([&] { return server_->stats().tcp.sent == 2; }, kReplyTimeout));
 }
 
+// Appends `query` to `stream` as one TCP frame (RFC 1035 section 4.2.2).
+void appendFrame(std::vector<std::uint8_t>& stream, const std::vector<std::uint8_t>& query) {
+  stream.push_back(static_cast<std::uint8_t>(query.size() >> 8));
+  stream.push_back(static_cast<std::uint8_t>(query.size() & 0xff));
+  stream.insert(stream.end(), query.begin(), query.end());
+}
+
+// More pipelined queries than one read or one write holds (the answers are 300 KB): every one
+// is answered, in order, and counted once.
+TEST_F(TcpListenerTest, AnswersMorePipelinedQueriesThanOneBufferHolds) {
+  startServer();
+  TcpClient client(endpoint());
+  ASSERT_TRUE(client.connected());
+  std::vector<std::vector<std::uint8_t>> queries;
+  std::vector<std::uint8_t> stream;
+  for (std::uint16_t id = 1; id <= 300; ++id) {
+    queries.push_back(makeQuery(id, 1000));
+    appendFrame(stream, queries.back());
+  }
+  ASSERT_TRUE(client.sendRaw(stream));
+  for (const auto& query : queries) {
+    const auto answer = client.readMessage(kReplyTimeout);
+    ASSERT_EQ(answer.status, ReadStatus::kMessage);
+    EXPECT_TRUE(test::isEchoOf(answer.message, query));
+  }
+  EXPECT_TRUE(test::waitFor([&] { return server_->stats().tcp.sent == 300; }, kReplyTimeout));
+  EXPECT_EQ(server_->stats().tcp.received, 300U);
+}
+
+// A frame of the largest size right after small ones, sent in pieces that split prefixes and
+// bodies: the unanswered part moves to the front of the buffer and the rest fits behind it.
+TEST_F(TcpListenerTest, ReassemblesALargestFrameAfterSmallOnes) {
+  startServer();
+  TcpClient client(endpoint());
+  ASSERT_TRUE(client.connected());
+  const std::vector<std::vector<std::uint8_t>> queries = {
+      makeQuery(1, 20), makeQuery(2, 20), makeQuery(3, 65535 - 12), makeQuery(4, 30)};
+  std::vector<std::uint8_t> stream;
+  for (const auto& query : queries) {
+    appendFrame(stream, query);
+  }
+  const std::size_t cuts[] = {1, 40, 75, 30000, stream.size() - 5, stream.size()};
+  std::size_t from = 0;
+  for (const std::size_t to : cuts) {
+    ASSERT_TRUE(client.sendRaw(std::vector<std::uint8_t>(stream.begin() + static_cast<long>(from),
+                                                         stream.begin() + static_cast<long>(to))));
+    from = to;
+  }
+  for (const auto& query : queries) {
+    const auto answer = client.readMessage(kReplyTimeout);
+    ASSERT_EQ(answer.status, ReadStatus::kMessage);
+    EXPECT_TRUE(test::isEchoOf(answer.message, query));
+  }
+}
+
 TEST_F(TcpListenerTest, HandlerReturningZeroSkipsOnlyThatQuery) {
   startServer();
   TcpClient client(endpoint());
@@ -193,6 +248,37 @@ TEST_F(TcpListenerTest, ClosesAfterQueryLimit) {
   }
 
   EXPECT_EQ(client.readMessage(kReplyTimeout).status, ReadStatus::kClosed);
+}
+
+// Queries pipelined past the limit go unanswered, but the answers due arrive before the end of
+// the stream (a FIN, not a reset that could discard them).
+TEST_F(TcpListenerTest, ClosesGracefullyAfterQueryLimitWithQueriesPipelined) {
+  ServerOptions options;
+  options.max_tcp_queries_per_connection = 3;
+  startServer(options);
+  TcpClient client(endpoint());
+  std::vector<std::uint8_t> stream;
+  for (std::uint16_t id = 1; id <= 5; ++id) {
+    appendFrame(stream, makeQuery(id, 100));
+  }
+  ASSERT_TRUE(client.sendRaw(stream));
+  for (std::uint16_t id = 1; id <= 3; ++id) {
+    const auto answer = client.readMessage(kReplyTimeout);
+    ASSERT_EQ(answer.status, ReadStatus::kMessage);
+    EXPECT_EQ(test::messageId(answer.message), id);
+  }
+  EXPECT_EQ(client.readMessage(kReplyTimeout).status, ReadStatus::kClosed);
+  EXPECT_EQ(server_->stats().tcp.sent, 3U);
+}
+
+// Without a limit (the default) a connection keeps being served.
+TEST_F(TcpListenerTest, ServesAnyNumberOfQueriesByDefault) {
+  startServer();
+  TcpClient client(endpoint());
+  for (std::uint16_t id = 0; id < 1500; ++id) {
+    ASSERT_TRUE(client.sendMessage(makeQuery(id)));
+    ASSERT_EQ(client.readMessage(kReplyTimeout).status, ReadStatus::kMessage);
+  }
 }
 
 TEST_F(TcpListenerTest, StaysSilentWhileQueryIsIncomplete) {

@@ -1,14 +1,16 @@
 """`holdfast serve`: zones from files, origins found in the files, startup errors with file and
 line, and SIGHUP reloads that keep serving the old zones when the new ones are broken."""
 import signal
+import socket
 import subprocess
 import threading
 
+import dns.message
 import dns.rcode
 import pytest
 
 from conftest import holdfast_bin, wait_until
-from test_auth_protocol import Serve
+from test_auth_protocol import Serve, read_frames, tcp_frame
 
 WITH_ORIGIN = """$ORIGIN one.test.
 $TTL 60
@@ -134,3 +136,48 @@ def test_queries_keep_being_answered_during_reloads(serve):
         for w in workers:
             w.join()
     assert failures == []
+
+
+def tcp_answer(sock, name, qid):
+    sock.sendall(tcp_frame(dns.message.make_query(name, "A", id=qid)))
+    return read_frames(sock, 1)
+
+
+# --max-tcp-connections bounds the connections open at once: one more is closed at once without
+# an answer (RFC 7766 section 6.2.2), and a slot freed by a client is usable again.
+def test_max_tcp_connections_closes_the_connections_over_the_bound(tmp_path, zones):
+    s = Serve(tmp_path, zones, extra=["--max-tcp-connections", "2"]).start()
+    try:
+        first = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        second = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        assert len(tcp_answer(first, "www.one.test", 1)) == 1
+        assert len(tcp_answer(second, "www.one.test", 2)) == 1
+
+        with socket.create_connection(("127.0.0.1", s.port), timeout=5) as third:
+            try:
+                assert tcp_answer(third, "www.one.test", 3) == []
+            except ConnectionResetError:
+                pass  # closed before the query arrived: also refused
+
+        first.close()
+
+        def answered():
+            with socket.create_connection(("127.0.0.1", s.port), timeout=5) as again:
+                try:
+                    return len(tcp_answer(again, "www.one.test", 4)) == 1
+                except ConnectionResetError:
+                    return False
+
+        wait_until(answered, "a connection served after one was closed")
+        assert len(tcp_answer(second, "www.one.test", 5)) == 1
+        second.close()
+    finally:
+        s.stop()
+
+
+def test_max_tcp_connections_must_be_positive(tmp_path, zones):
+    argv = [str(holdfast_bin()), "serve", "--listen", "127.0.0.1:0", "--zone", str(zones[0]),
+            "--max-tcp-connections", "0"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "--max-tcp-connections" in done.stderr
