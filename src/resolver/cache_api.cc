@@ -159,11 +159,12 @@ HttpResponse getCache(const CacheApiOptions& options) {
   const auto read = [](const std::atomic<std::uint64_t>& c) {
     return c.load(std::memory_order_relaxed);
   };
+  const HotTotals answers = stats.hot();
   return jsonResponse(200, {{"entries", total.entries},
                             {"bytes", total.bytes},
                             {"max_bytes", total.max_bytes},
-                            {"hits", read(stats.cache_hits)},
-                            {"misses", read(stats.cache_misses)},
+                            {"hits", answers.cache_hits},
+                            {"misses", answers.cache_misses},
                             {"stale_answers", read(stats.stale_answers)},
                             {"lkg_holds", read(stats.lkg_holds)},
                             {"evictions", total.evictions},

@@ -76,8 +76,8 @@ TEST_F(CacheApiTest, EveryRouteNeedsTheToken) {
 TEST_F(CacheApiTest, StatsShowEntriesBytesAndCounters) {
   insert("a.example.test.");
   insert("b.example.test.");
-  stats_.cache_hits = 5;
-  stats_.cache_misses = 3;
+  stats_.local().cache_hits = 5;
+  stats_.local().cache_misses = 3;
   stats_.stale_answers = 2;
   stats_.lkg_holds = 1;
 

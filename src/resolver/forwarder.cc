@@ -59,7 +59,7 @@ std::size_t Forwarder::handle(std::span<const std::uint8_t> query,
                               const ClientContext& context,
                               std::span<std::uint8_t> out,
                               const std::function<Responder()>& make_responder) noexcept {
-  ResolverStats::add(deps_.stats.queries);
+  ResolverStats::add(deps_.stats.local().queries);
 
   // Parse: garbage is dropped, anything with a header gets FORMERR, responses are never
   // answered (that would let two servers bounce a message forever).
@@ -110,11 +110,11 @@ std::size_t Forwarder::resolve(const MessageInfo& info,
                      info.checkingDisabled());
   const auto hit = deps_.cache.lookup(key, now, settings.staleWindow());
   if (hit && hit->freshness == Freshness::kFresh) {
-    ResolverStats::add(deps_.stats.cache_hits);
+    ResolverStats::add(deps_.stats.local().cache_hits);
     maybePrefetch(key, *hit, info);
     return answerFromCache(*hit, client, out);
   }
-  ResolverStats::add(deps_.stats.cache_misses);
+  ResolverStats::add(deps_.stats.local().cache_misses);
   const bool stale_now = hit && (hit->recheck_pending || !deps_.pool.anyUsable(now) ||
                                  settings.stale.client_timeout.count() == 0);
   if (stale_now) {

@@ -56,7 +56,7 @@ TEST(ForwarderAllocationTest, ACacheHitDoesNotAllocate) {
     ASSERT_GT(length, 0u);
     EXPECT_EQ(out[1], query[1]);  // answered from the cache, with the query's ID
   }
-  EXPECT_EQ(stats.cache_hits.load(), 2u);
+  EXPECT_EQ(stats.hot().cache_hits, 2u);
   EXPECT_EQ(transport.sent().size(), 1u);
 }
 

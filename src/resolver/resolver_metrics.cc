@@ -75,10 +75,11 @@ void addResponses(const ResolverStats& stats, std::vector<prometheus::MetricFami
                           "Answers sent to clients by transport, response code and query type.",
                           MetricType::Counter);
   const std::array<const char*, kTransportBuckets> transports{"udp", "tcp"};
+  const HotTotals totals = stats.hot();
   for (std::size_t t = 0; t < kTransportBuckets; ++t) {
     for (std::size_t r = 0; r < kRcodeBuckets; ++r) {
       for (std::size_t q = 0; q < kQtypeBuckets; ++q) {
-        const std::uint64_t n = stats.answers[t][r][q].load(std::memory_order_relaxed);
+        const std::uint64_t n = totals.answers[t][r][q];
         if (n > 0) {  // only series that happened, to keep the exposition small
           responses.add({{"transport", transports[t]},
                          {"rcode", rcodeName(r)},
@@ -94,12 +95,8 @@ void addResponses(const ResolverStats& stats, std::vector<prometheus::MetricFami
   for (std::size_t i = 0; i < bounds.size(); ++i) {
     bounds[i] = static_cast<double>(kLatencyBoundsUs[i]) / 1e6;
   }
-  std::array<std::uint64_t, kLatencyBuckets> counts{};
-  for (std::size_t i = 0; i < counts.size(); ++i) {
-    counts[i] = stats.latency_buckets[i].load(std::memory_order_relaxed);
-  }
-  const double sum =
-      static_cast<double>(stats.latency_sum_us.load(std::memory_order_relaxed)) / 1e6;
+  const std::array<std::uint64_t, kLatencyBuckets>& counts = totals.latency_buckets;
+  const double sum = static_cast<double>(totals.latency_sum_us) / 1e6;
   out.push_back(FamilyBuilder("holdfast_resolver_answer_duration_seconds",
                               "Time from a client query's arrival to its answer being sent.",
                               MetricType::Histogram)

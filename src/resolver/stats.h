@@ -1,4 +1,5 @@
-// ResolverStats: the resolver's counters, shared by every worker thread.
+// ResolverStats: the resolver's counters: per worker thread for every answer, shared for rarer
+// events.
 #pragma once
 
 #include <array>
@@ -31,17 +32,44 @@ inline constexpr std::array<std::uint64_t, 15> kLatencyBoundsUs{
     50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
 inline constexpr std::size_t kLatencyBuckets = kLatencyBoundsUs.size() + 1;  // plus overflow
 
+// The counters every answered query moves. Each worker thread writes a block of its own (see
+// ResolverStats::local), so the answer path never shares a cache line with another thread.
+struct alignas(64) HotCounters {
+  std::atomic<std::uint64_t> queries{0};       // client queries received
+  std::atomic<std::uint64_t> cache_hits{0};    // answered fresh from the cache
+  std::atomic<std::uint64_t> cache_misses{0};  // needed an upstream
+  // Answers sent to clients by transport, response code and query type.
+  std::array<std::array<std::array<std::atomic<std::uint64_t>, kQtypeBuckets>, kRcodeBuckets>,
+             kTransportBuckets>
+      answers{};
+  // Time from a query's arrival to its answer being handed to the socket.
+  std::array<std::atomic<std::uint64_t>, kLatencyBuckets> latency_buckets{};
+  std::atomic<std::uint64_t> latency_sum_us{0};
+};
+
+// The sum of every thread's HotCounters at one moment, as plain numbers.
+struct HotTotals {
+  std::uint64_t queries = 0;
+  std::uint64_t cache_hits = 0;
+  std::uint64_t cache_misses = 0;
+  std::array<std::array<std::array<std::uint64_t, kQtypeBuckets>, kRcodeBuckets>, kTransportBuckets>
+      answers{};
+  std::array<std::uint64_t, kLatencyBuckets> latency_buckets{};
+  std::uint64_t latency_sum_us = 0;
+};
+
+// Blocks of HotCounters; threads take them in turn, so up to this many worker threads each
+// write a block of their own (more share, still correctly: increments are atomic).
+inline constexpr std::size_t kHotCounterBlocks = 16;
+
 // One counter per event the operator may alert on. Relaxed atomics: totals need no ordering,
-// and the answer path counts without taking any lock; exporters read them at scrape time.
-// Limitation: the counters are shared by every worker thread, so busy workers contend for
-// their cache lines; per-thread shards summed at scrape time would avoid that.
+// and nothing counts under a lock; exporters read them at scrape time. The counters of every
+// answer are per thread (`local()`, summed by `hot()`); the others count rarer events
+// (upstream traffic, breakers, refusals) and are shared by every worker thread.
 // Thread-safe.
 struct ResolverStats {
-  std::atomic<std::uint64_t> queries{0};           // client queries received
   std::atomic<std::uint64_t> refused{0};           // clients outside the allow-list
   std::atomic<std::uint64_t> malformed{0};         // client queries that could not be parsed
-  std::atomic<std::uint64_t> cache_hits{0};        // answered fresh from the cache
-  std::atomic<std::uint64_t> cache_misses{0};      // needed an upstream
   std::atomic<std::uint64_t> stale_answers{0};     // answered with expired data (RFC 8767)
   std::atomic<std::uint64_t> lkg_holds{0};         // last-known-good kept over an empty answer
   std::atomic<std::uint64_t> servfail{0};          // SERVFAIL sent to clients
@@ -63,13 +91,13 @@ struct ResolverStats {
   std::atomic<std::uint64_t> active_probes{0};  // periodic health queries sent
   std::atomic<std::uint64_t> active_probe_failures{0};  // ... that got no usable answer
 
-  // Answers sent to clients by transport, response code and query type.
-  std::array<std::array<std::array<std::atomic<std::uint64_t>, kQtypeBuckets>, kRcodeBuckets>,
-             kTransportBuckets>
-      answers{};
-  // Time from a query's arrival to its answer being handed to the socket.
-  std::array<std::atomic<std::uint64_t>, kLatencyBuckets> latency_buckets{};
-  std::atomic<std::uint64_t> latency_sum_us{0};
+  std::array<HotCounters, kHotCounterBlocks> hot_blocks{};
+
+  // The calling thread's block of answer counters.
+  [[nodiscard]] HotCounters& local() noexcept;
+
+  // Every thread's answer counters summed.
+  [[nodiscard]] HotTotals hot() const noexcept;
 
   static void add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
     counter.fetch_add(n, std::memory_order_relaxed);
