@@ -58,12 +58,14 @@ private:
     dns::ZoneContents contents;
     std::uint32_t serial_offset = 0;
     std::map<RRsetKey, dns::RRset> managed;
+    std::vector<std::uint32_t> managed_indices;  // in the built zone's RRsets
   };
 
   // An RRset on its way into a zone, with the number of its node.
   struct Staged {
     std::uint32_t node;
     dns::RRset rrset;
+    bool managed = false;
   };
 
   [[nodiscard]] PendingZone* findEnclosing(const dns::Name& name) noexcept;
