@@ -47,7 +47,8 @@ public:
   // Returns kInvalidArgument for an NSID over 128 octets or a text over 255.
   [[nodiscard]] Status setServerIdentity(const ServerIdentity& identity);
 
-  // Builds the snapshot, moving every RRset out of the builder, which is empty afterwards.
+  // Builds the snapshot with its precomputed answers (see Precomputer), moving every RRset out of
+  // the builder, which is empty afterwards.
   // Returns kInternal if memory runs out.
   [[nodiscard]] Result<std::shared_ptr<const Snapshot>> build();
 
