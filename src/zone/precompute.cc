@@ -21,6 +21,9 @@ constexpr std::size_t kRecordOverhead = 2 + 2 + 2 + 4 + 2;
 // A compression pointer to the question name at offset 12 (RFC 1035 section 4.1.4).
 constexpr std::array<std::uint8_t, 2> kPointerToQname = {0xc0, 0x0c};
 
+// The body of an answer of one A record: a record of 16 octets.
+constexpr std::size_t kTypicalBody = kRecordOverhead + 4;
+
 // libknot working memory for one synthetic answer; larger answers spill to the heap.
 constexpr std::size_t kArenaBytes = 16384;
 
@@ -124,13 +127,12 @@ bool reproducible(std::span<const std::uint8_t> reply,
 }  // namespace
 
 void Precomputer::prepare(Zone& zone) {
-  std::size_t octets = 0;
-  for (const dns::RRset& rrset : zone.rrsets_) {
-    if (hasPlainRdata(rrset.type())) {
-      octets += PrecomputedAnswers::kEntryHeader + encodedSize(rrset.knot());
-    }
-  }
-  zone.answers_.reset(zone.rrsets_.size(), std::min(octets, kBudgetOctets));
+  // Room for one address record per RRset, the common case; a second walk over every RRset to
+  // size the arena exactly would cost more than growing it the few times it needs to.
+  // An eighth more for the apex and other larger answers.
+  std::size_t guess = zone.rrsets_.size() * (PrecomputedAnswers::kEntryHeader + kTypicalBody);
+  guess += guess / 8;
+  zone.answers_.reset(zone.rrsets_.size(), std::min(guess, kBudgetOctets));
 }
 
 void Precomputer::storeManaged(Zone& zone, std::span<const std::uint32_t> managed) {

@@ -7,6 +7,9 @@ namespace holdfast::zone {
 
 namespace {
 
+// Arenas up to this size live in the heap, where unused room is memory: it is always given back.
+constexpr std::size_t kSmallArenaOctets = 256 * 1024;
+
 // Entry offsets are stored plus one in 32 bits, 0 meaning "none".
 constexpr std::size_t kMaxArenaOctets = std::numeric_limits<std::uint32_t>::max() - 1;
 
@@ -48,7 +51,12 @@ std::span<std::uint8_t> PrecomputedAnswers::add(std::size_t rrset_index,
 }
 
 void PrecomputedAnswers::shrinkToFit() {
-  arena_.shrink_to_fit();
+  // A large arena's untouched pages cost address space, not memory, and copying it costs time:
+  // only one that grew past the room it was given (by doubling) is worth copying.
+  const std::size_t unused = arena_.capacity() - arena_.size();
+  if (arena_.capacity() <= kSmallArenaOctets || unused > arena_.size() / 4) {
+    arena_.shrink_to_fit();
+  }
 }
 
 std::optional<PrecomputedAnswer> PrecomputedAnswers::find(std::size_t rrset_index) const noexcept {

@@ -50,7 +50,7 @@ public:
                                             std::uint16_t arcount,
                                             std::size_t body_size);
 
-  // Frees the room reset() reserved and nothing used.
+  // Frees the room reset() reserved and nothing used when there is much of it.
   void shrinkToFit();
 
   // The answer of RRset `rrset_index`, or nullopt when none was stored. Does not allocate.
