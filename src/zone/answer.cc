@@ -88,6 +88,17 @@ std::size_t answerQuery(const Snapshot& snapshot,
                         std::span<std::uint8_t> out,
                         Transport transport,
                         dns::Arena& arena) noexcept {
+  if (const std::size_t size = answerPrecomputed(snapshot, query, out, transport); size != 0) {
+    return size;
+  }
+  return answerFull(snapshot, query, out, transport, arena);
+}
+
+std::size_t answerFull(const Snapshot& snapshot,
+                       std::span<const std::uint8_t> query,
+                       std::span<std::uint8_t> out,
+                       Transport transport,
+                       dns::Arena& arena) noexcept {
   // Nothing to send without a header, without room, or to a response (that invites loops).
   if (query.size() < KNOT_WIRE_HEADER_SIZE || out.size() < KNOT_WIRE_HEADER_SIZE ||
       knot_wire_get_qr(query.data()) != 0) {

@@ -14,6 +14,7 @@
 #include "dns/name.h"
 #include "dns/rrset.h"
 #include "zone/node_table.h"
+#include "zone/precomputed_answers.h"
 
 namespace holdfast::zone {
 
@@ -59,9 +60,20 @@ public:
   // Labels of the apex, not counting the root label.
   [[nodiscard]] std::size_t apexLabels() const noexcept { return apex_labels_; }
 
+  // The reply to a question for `rrset`, one of this zone's RRsets, made when the snapshot was
+  // built, or nullopt when none was (see Precomputer). Does not allocate.
+  [[nodiscard]] std::optional<PrecomputedAnswer> precomputed(
+      const dns::RRset& rrset) const noexcept {
+    return answers_.find(static_cast<std::size_t>(&rrset - rrsets_.data()));
+  }
+
+  // Bytes the precomputed answers hold.
+  [[nodiscard]] std::size_t precomputedBytes() const noexcept { return answers_.bytes(); }
+
 private:
   friend class SnapshotBuilder;
   friend class ZoneIndexer;
+  friend class Precomputer;
 
   dns::Name apex_;
   dns::RRset soa_;
@@ -70,6 +82,7 @@ private:
   NodeTable nodes_;
   std::vector<dns::RRset> rrsets_;            // every node's, a run per node sorted by type
   std::vector<AdditionalTarget> additional_;  // every node's, a run per node
+  PrecomputedAnswers answers_;                // by index in rrsets_
 };
 
 // Who this server says it is: the NSID option (RFC 5001) and the CHAOS TXT names id.server,
@@ -106,6 +119,7 @@ public:
 
 private:
   friend class SnapshotBuilder;
+  friend class Precomputer;
 
   std::unordered_map<std::string, Zone, WireNameHash, std::equal_to<>> zones_;
   std::size_t max_apex_labels_ = 0;  // no zone lookup needs to try a longer suffix

@@ -10,6 +10,7 @@
 
 #include "dns/address.h"
 #include "dns/knot.h"
+#include "zone/precompute_internal.h"
 #include "zone/zone_index_internal.h"
 
 namespace holdfast::zone {
@@ -201,6 +202,7 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->nsid_ = std::move(nsid_);
   snapshot->chaos_ = std::move(chaos_);
+  std::vector<std::pair<Zone*, std::vector<std::uint32_t>>> built;
   for (PendingZone& pending : zones_) {
     auto zone = buildZone(pending);
     if (!zone.ok()) {
@@ -209,9 +211,22 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
     const std::size_t labels = zone->apex().labelCount();
     snapshot->max_apex_labels_ = std::max(snapshot->max_apex_labels_, labels);
     std::string key = lowerKey(zone->apex());
-    snapshot->zones_.emplace(std::move(key), std::move(zone).value());
+    const auto placed = snapshot->zones_.emplace(std::move(key), std::move(zone).value());
+    built.emplace_back(&placed.first->second, std::move(pending.managed_indices));
   }
   zones_.clear();
+
+  // Once every zone is in: an answer may depend on the other zones (nested ones).
+  Precomputer precomputer(*snapshot);
+  for (const auto& entry : built) {
+    precomputer.prepare(*entry.first);
+  }
+  for (const auto& [zone, managed] : built) {
+    precomputer.storeManaged(*zone, managed);
+  }
+  for (const auto& entry : built) {
+    precomputer.storeStatic(*entry.first);
+  }
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
 }
 
@@ -249,6 +264,11 @@ Result<Zone> SnapshotBuilder::buildZone(PendingZone& pending) {
     return staged.error();
   }
   placeRRsets(zone, *staged);
+  for (std::size_t i = 0; i < staged->size(); ++i) {
+    if ((*staged)[i].managed) {
+      pending.managed_indices.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
   if (Status status = addEmptyNonTerminals(zone); !status.ok()) {
     return status.error();
   }
@@ -268,7 +288,7 @@ Result<std::vector<SnapshotBuilder::Staged>> SnapshotBuilder::stageRRsets(NodeTa
   const OwnerTally owners = countOwners(contents);
   nodes.reserve(owners.count + pending.managed.size() + 1, owners.octets);
   std::array<std::uint8_t, dns::Name::kMaxWireSize> lower;
-  const auto stage = [&](dns::RRset rrset) -> Status {
+  const auto stage = [&](dns::RRset rrset, bool managed) -> Status {
     const auto owner = ownerWire(rrset);
     dns::lowerWire(owner, lower.data());
     const auto [node, added] = nodes.insert({lower.data(), owner.size()});
@@ -276,7 +296,7 @@ Result<std::vector<SnapshotBuilder::Staged>> SnapshotBuilder::stageRRsets(NodeTa
       return makeError(Errc::kInternal, "zone " + contents.origin.toText() + " is too large");
     }
     const auto number = static_cast<std::uint32_t>(node - nodes.nodes().data());
-    staged.push_back(Staged{number, std::move(rrset)});
+    staged.push_back(Staged{number, std::move(rrset), managed});
     return okStatus();
   };
 
@@ -285,17 +305,17 @@ Result<std::vector<SnapshotBuilder::Staged>> SnapshotBuilder::stageRRsets(NodeTa
         pending.managed.contains(RRsetKey{rrset.owner(), rrset.type()})) {
       continue;
     }
-    if (Status status = stage(std::move(rrset)); !status.ok()) {
+    if (Status status = stage(std::move(rrset), false); !status.ok()) {
       return status.error();
     }
   }
   const std::size_t static_count = staged.size();
   for (auto& [key, rrset] : pending.managed) {
-    if (Status status = stage(std::move(rrset)); !status.ok()) {
+    if (Status status = stage(std::move(rrset), true); !status.ok()) {
       return status.error();
     }
   }
-  if (Status status = stage(std::move(apex_soa)); !status.ok()) {
+  if (Status status = stage(std::move(apex_soa), false); !status.ok()) {
     return status.error();
   }
   contents.rrsets.clear();

@@ -47,7 +47,8 @@ public:
   // Returns kInvalidArgument for an NSID over 128 octets or a text over 255.
   [[nodiscard]] Status setServerIdentity(const ServerIdentity& identity);
 
-  // Builds the snapshot, moving every RRset out of the builder, which is empty afterwards.
+  // Builds the snapshot with its precomputed answers (see Precomputer), moving every RRset out of
+  // the builder, which is empty afterwards.
   // Returns kInternal if memory runs out.
   [[nodiscard]] Result<std::shared_ptr<const Snapshot>> build();
 
@@ -58,12 +59,14 @@ private:
     dns::ZoneContents contents;
     std::uint32_t serial_offset = 0;
     std::map<RRsetKey, dns::RRset> managed;
+    std::vector<std::uint32_t> managed_indices;  // in the built zone's RRsets
   };
 
   // An RRset on its way into a zone, with the number of its node.
   struct Staged {
     std::uint32_t node;
     dns::RRset rrset;
+    bool managed = false;
   };
 
   [[nodiscard]] PendingZone* findEnclosing(const dns::Name& name) noexcept;
