@@ -32,15 +32,6 @@ constexpr std::uint16_t kFlagDo = 0x8000;
 
 constexpr std::uint8_t kMaxLabel = 63;
 
-std::uint16_t readU16(const std::uint8_t* at) noexcept {
-  return static_cast<std::uint16_t>((at[0] << 8) | at[1]);
-}
-
-void writeU16(std::uint8_t* at, std::uint16_t value) noexcept {
-  at[0] = static_cast<std::uint8_t>(value >> 8);
-  at[1] = static_cast<std::uint8_t>(value & 0xff);
-}
-
 // What the fast path needs of a query it may answer.
 struct PlainQuery {
   std::size_t qname_size = 0;  // the question name starts at kHeaderSize
@@ -83,32 +74,34 @@ std::optional<PlainQuery> readPlainQuery(std::span<const std::uint8_t> query,
                                          std::uint8_t* lower) noexcept {
   const std::uint8_t* wire = query.data();
   if (query.size() < kHeaderSize || (wire[2] & (kFlagQr | kOpcodeMask)) != 0 ||
-      (wire[3] & kRcodeMask) != 0 || readU16(wire + 4) != 1 || readU16(wire + 6) != 0 ||
-      readU16(wire + 8) != 0 || readU16(wire + 10) > 1) {
+      (wire[3] & kRcodeMask) != 0 || knot_wire_read_u16(wire + 4) != 1 ||
+      knot_wire_read_u16(wire + 6) != 0 || knot_wire_read_u16(wire + 8) != 0 ||
+      knot_wire_read_u16(wire + 10) > 1) {
     return std::nullopt;
   }
 
   PlainQuery plain;
   plain.qname_size = readQname(query, lower);
   std::size_t pos = kHeaderSize + plain.qname_size;
-  if (plain.qname_size == 0 || pos + 4 > query.size() || readU16(wire + pos + 2) != KNOT_CLASS_IN) {
+  if (plain.qname_size == 0 || pos + 4 > query.size() ||
+      knot_wire_read_u16(wire + pos + 2) != KNOT_CLASS_IN) {
     return std::nullopt;
   }
-  plain.qtype = readU16(wire + pos);
+  plain.qtype = knot_wire_read_u16(wire + pos);
   pos += 4;
-  if (readU16(wire + 10) == 0) {
+  if (knot_wire_read_u16(wire + 10) == 0) {
     return pos == query.size() ? std::optional(plain) : std::nullopt;
   }
 
   if (query.size() - pos != kOptSize || wire[pos] != 0 ||
-      readU16(wire + pos + 1) != KNOT_RRTYPE_OPT || wire[pos + 5] != 0 ||
-      wire[pos + 6] != KNOT_EDNS_VERSION || (readU16(wire + pos + 7) & ~kFlagDo) != 0 ||
-      readU16(wire + pos + 9) != 0) {
+      knot_wire_read_u16(wire + pos + 1) != KNOT_RRTYPE_OPT || wire[pos + 5] != 0 ||
+      wire[pos + 6] != KNOT_EDNS_VERSION || (knot_wire_read_u16(wire + pos + 7) & ~kFlagDo) != 0 ||
+      knot_wire_read_u16(wire + pos + 9) != 0) {
     return std::nullopt;
   }
   plain.edns = true;
-  plain.edns_payload = readU16(wire + pos + 3);
-  plain.dnssec_ok = (readU16(wire + pos + 7) & kFlagDo) != 0;
+  plain.edns_payload = knot_wire_read_u16(wire + pos + 3);
+  plain.dnssec_ok = (knot_wire_read_u16(wire + pos + 7) & kFlagDo) != 0;
   return plain;
 }
 
@@ -141,12 +134,12 @@ std::optional<PrecomputedAnswer> findAnswer(const Snapshot& snapshot,
 // The OPT record dns::Response writes: our payload, version 0, DO echoed, no options.
 void writeOpt(std::uint8_t* at, bool dnssec_ok) noexcept {
   at[0] = 0;
-  writeU16(at + 1, KNOT_RRTYPE_OPT);
-  writeU16(at + 3, kEdnsUdpPayload);
+  knot_wire_write_u16(at + 1, KNOT_RRTYPE_OPT);
+  knot_wire_write_u16(at + 3, kEdnsUdpPayload);
   at[5] = 0;
   at[6] = KNOT_EDNS_VERSION;
-  writeU16(at + 7, dnssec_ok ? kFlagDo : 0);
-  writeU16(at + 9, 0);
+  knot_wire_write_u16(at + 7, dnssec_ok ? kFlagDo : 0);
+  knot_wire_write_u16(at + 9, 0);
 }
 
 }  // namespace
@@ -179,10 +172,11 @@ std::size_t answerPrecomputed(const Snapshot& snapshot,
   std::memmove(out.data() + kHeaderSize, query.data() + kHeaderSize, question_size);
   out[2] = static_cast<std::uint8_t>(kFlagQr | kFlagAa | (flags2 & kFlagRd));
   out[3] = static_cast<std::uint8_t>(flags3 & kFlagCd);
-  writeU16(out.data() + 4, 1);
-  writeU16(out.data() + 6, answer->ancount);
-  writeU16(out.data() + 8, answer->nscount);
-  writeU16(out.data() + 10, static_cast<std::uint16_t>(answer->arcount + (plain->edns ? 1 : 0)));
+  knot_wire_write_u16(out.data() + 4, 1);
+  knot_wire_write_u16(out.data() + 6, answer->ancount);
+  knot_wire_write_u16(out.data() + 8, answer->nscount);
+  knot_wire_write_u16(out.data() + 10,
+                      static_cast<std::uint16_t>(answer->arcount + (plain->edns ? 1 : 0)));
   std::memcpy(out.data() + body_at, answer->body.data(), answer->body.size());
   if (plain->edns) {
     writeOpt(out.data() + body_at + answer->body.size(), plain->dnssec_ok);

@@ -31,18 +31,9 @@ constexpr std::size_t kArenaBytes = 16384;
 // NOERROR, nothing else (the synthetic query has RD and CD clear).
 constexpr std::uint8_t kAuthoritativeReply = 0x84;
 
-std::uint16_t readU16(const std::uint8_t* at) noexcept {
-  return static_cast<std::uint16_t>((at[0] << 8) | at[1]);
-}
-
-void writeU16(std::uint8_t* at, std::uint16_t value) noexcept {
-  at[0] = static_cast<std::uint8_t>(value >> 8);
-  at[1] = static_cast<std::uint8_t>(value & 0xff);
-}
-
 void writeU32(std::uint8_t* at, std::uint32_t value) noexcept {
-  writeU16(at, static_cast<std::uint16_t>(value >> 16));
-  writeU16(at + 2, static_cast<std::uint16_t>(value & 0xffff));
+  knot_wire_write_u16(at, static_cast<std::uint16_t>(value >> 16));
+  knot_wire_write_u16(at + 2, static_cast<std::uint16_t>(value & 0xffff));
 }
 
 // Whether libknot writes the data of `rrtype` as is: no block of its descriptors is a name,
@@ -82,10 +73,10 @@ void encode(const knot_rrset_t& rrset, std::span<std::uint8_t> body) noexcept {
   const knot_rdata_t* rdata = rrset.rrs.rdata;
   for (std::uint16_t i = 0; i < rrset.rrs.count; ++i, rdata = nextRdata(rdata)) {
     std::memcpy(at, kPointerToQname.data(), kPointerToQname.size());
-    writeU16(at + 2, rrset.type);
-    writeU16(at + 4, rrset.rclass);
+    knot_wire_write_u16(at + 2, rrset.type);
+    knot_wire_write_u16(at + 4, rrset.rclass);
     writeU32(at + 6, rrset.ttl);
-    writeU16(at + 10, rdata->len);
+    knot_wire_write_u16(at + 10, rdata->len);
     std::memcpy(at + kRecordOverhead, rdata->data, rdata->len);
     at += kRecordOverhead + rdata->len;
   }
@@ -217,9 +208,9 @@ bool Precomputer::storeSynthesized(Zone& zone, const Node& node, std::size_t rrs
   if (used_octets_ + PrecomputedAnswers::kEntryHeader + body.size() > kBudgetOctets) {
     return false;
   }
-  const auto stored =
-      zone.answers_.add(rrset_index, readU16(reply.data() + 6), readU16(reply.data() + 8),
-                        readU16(reply.data() + 10), body.size());
+  const auto stored = zone.answers_.add(rrset_index, knot_wire_read_u16(reply.data() + 6),
+                                        knot_wire_read_u16(reply.data() + 8),
+                                        knot_wire_read_u16(reply.data() + 10), body.size());
   if (stored.empty()) {
     return false;
   }
