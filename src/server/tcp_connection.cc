@@ -108,12 +108,15 @@ void TcpConnection::onRead(const asio::error_code& ec, std::size_t bytes) {
     close();
     return;
   }
-  received_at_ = touch();
+  // Not progress yet: the idle deadline moves only when a whole query has been answered, so a
+  // client trickling a frame octet by octet cannot hold the connection open.
+  received_at_ = std::chrono::steady_clock::now();
   in_end_ += bytes;
   serveBuffered();
 }
 
 void TcpConnection::serveBuffered() {
+  bool progressed = false;
   while (!closing_) {
     const std::size_t buffered = in_end_ - in_begin_;
     if (buffered < kLengthPrefixBytes) {
@@ -136,6 +139,7 @@ void TcpConnection::serveBuffered() {
       break;
     }
     in_begin_ += kLengthPrefixBytes + length;
+    progressed = true;
     if (env_.max_queries != 0 && queries_ >= env_.max_queries) {
       logger().trace("tcp query limit reached, closing");
       closing_ = true;
@@ -143,6 +147,9 @@ void TcpConnection::serveBuffered() {
     }
   }
 
+  if (progressed) {
+    touch();
+  }
   if (out_end_ > 0) {
     ++pending_;
     asio::async_write(socket_, asio::buffer(out_.get(), out_end_),

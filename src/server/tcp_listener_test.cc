@@ -215,6 +215,27 @@ TEST_F(TcpListenerTest, IdleTimeoutRestartsWithEachAnswer) {
   }
 }
 
+// Bytes that never complete a query do not count as progress: a client trickling one octet at a
+// time is closed when the timeout has passed since its last whole query.
+TEST_F(TcpListenerTest, TricklingAPartialFrameDoesNotKeepTheConnectionOpen) {
+  ServerOptions options;
+  options.tcp_idle_timeout = std::chrono::milliseconds(300);
+  startServer(options);
+  TcpClient client(endpoint());
+  const std::vector<std::uint8_t> frame = {0x00, 0x40, 0x00, 0x01, 0x00, 0x00,
+                                           0x00, 0x01, 0x00, 0x00, 0x00, 0x00};
+  ReadStatus status = ReadStatus::kTimeout;
+  for (std::size_t i = 0; i < frame.size() && status == ReadStatus::kTimeout; ++i) {
+    if (!client.sendRaw(std::vector<std::uint8_t>{frame[i]})) {
+      status = ReadStatus::kClosed;
+      break;
+    }
+    status = client.readMessage(std::chrono::milliseconds(100)).status;
+  }
+  // Twelve octets 100 ms apart span 1.2 s, four timeouts: closed before the last one.
+  EXPECT_EQ(status, ReadStatus::kClosed);
+}
+
 TEST_F(TcpListenerTest, RefusesConnectionsBeyondLimit) {
   ServerOptions options;
   options.max_tcp_connections = 2;
