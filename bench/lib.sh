@@ -99,9 +99,16 @@ cpu_ticks() {
 
 # Proportional set size in KiB of a process tree (pages shared after fork counted once).
 pss_kib() {
-  local total=0 p v
-  for p in $(process_tree "$1"); do
-    v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+  smaps_kib Pss "$1"
+}
+
+# smaps_kib FIELD PID: one smaps_rollup field (Pss, Pss_Anon, ...) in KiB, summed over the
+# process tree of PID. Pss_Anon leaves out file pages (the binary and shared libraries, which PSS
+# counts in full when no other process maps them), so it compares the data servers hold.
+smaps_kib() {
+  local field=$1 total=0 p v
+  for p in $(process_tree "$2"); do
+    v=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
     total=$((total + ${v:-0}))
   done
   echo "$total"

@@ -50,13 +50,15 @@ def udp_tables(results):
 
 
 def mem_table(results):
-    print("\nzone load and memory (PSS of the whole process tree after loading)")
-    print(f"{'names':>8} {'server':<10} {'load s':>7} {'PSS MiB':>8} {'B/name':>7} "
+    print("\nzone load and memory (PSS of the whole process tree after loading; anon: without the "
+          "binary's and libraries' file pages)")
+    print(f"{'names':>8} {'server':<10} {'load s':>7} {'PSS MiB':>8} {'anon MiB':>8} {'B/name':>7} "
           f"{'load x/hf':>9} {'mem x/hf':>8}")
     by_key = {(r[0], r[1]): r for r in results}
     sizes = sorted({int(r[0]) for r in results})
     for r in results:
         names, server, load, pss = r[0], r[1], r[2], r[3]
+        anon = f"{int(r[4]) / 1024:.1f}" if len(r) > 4 else "-"
         # Bytes per name: the growth from the smallest zone to this one, per added name.
         per_name = "-"
         small = by_key.get((str(sizes[0]), server))
@@ -65,7 +67,7 @@ def mem_table(results):
         ours = by_key.get((names, "holdfast"))
         load_ratio = ratio(load, ours[2]) if ours else "-"
         mem_ratio = ratio(pss, ours[3]) if ours else "-"
-        print(f"{names:>8} {server:<10} {load:>7} {int(pss) / 1024:>8.1f} {per_name:>7} "
+        print(f"{names:>8} {server:<10} {load:>7} {int(pss) / 1024:>8.1f} {anon:>8} {per_name:>7} "
               f"{load_ratio:>9} {mem_ratio:>8}")
 
 

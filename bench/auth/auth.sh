@@ -14,7 +14,7 @@
 # threads for each peer alike, default 1), BENCH_SERVERS (default "holdfast knot nsd"), and
 # the knobs of bench/lib.sh. Rows are printed as TSV (see measure_udp) and appended to
 # BENCH_RESULTS; load/memory rows to BENCH_MEM_RESULTS:
-#   zone_names server load_seconds pss_kib
+#   zone_names server load_seconds pss_kib pss_anon_kib
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh
@@ -138,7 +138,8 @@ for names in $zones; do
     fi
     sleep 1
     mem=$(pss_kib "$pid")
-    row=$(printf '%s\t%s\t%s\t%s' "$names" "$server" "$load" "$mem")
+    anon=$(smaps_kib Pss_Anon "$pid")
+    row=$(printf '%s\t%s\t%s\t%s\t%s' "$names" "$server" "$load" "$mem" "$anon")
     echo "$row" >&2
     if [ -n "${BENCH_MEM_RESULTS:-}" ]; then
       echo "$row" >>"$BENCH_MEM_RESULTS"

@@ -17,6 +17,8 @@
 // from starting the actors to every endpoint served).
 //
 //   propagation_bench [--endpoints N] [--samples K] [--dir DIR]
+//
+// Samples come in pairs (a backend goes down, then back up), so an odd K is rounded up.
 #include <unistd.h>
 
 #include <algorithm>

@@ -32,6 +32,13 @@ bool matches(const Attempt& a, const Transaction& t, const MessageInfo& info) {
 }
 
 // What a matching reply means for the transaction.
+// Limitation: SERVFAIL, REFUSED and the other unusable codes count against the upstream's
+// breaker even when only some names fail there (a broken delegation, a name the upstream refuses),
+// so one client asking many such names can open the breaker and send other clients' uncached
+// names to SERVFAIL or stale data while it is open. Not counting them would keep the breaker
+// shut for an upstream that fails every name (its own upstreams gone), which is when serving
+// stale matters most; telling the two apart (by the names failing, or by other upstreams
+// answering the same question) is not built.
 ReplyKind classify(const Attempt& a, const MessageInfo& info) {
   const std::uint16_t rcode = info.rcode();
   if (a.edns && (rcode == kRcodeFormErr || rcode == kRcodeNotImp || rcode == kRcodeBadVers)) {
