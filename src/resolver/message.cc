@@ -1,13 +1,17 @@
 // Scanning DNS messages: header, question, and the position of every record.
 #include "resolver/message.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 
 namespace holdfast::resolver {
 
 namespace {
+
+// DNS names compare without regard to ASCII case only (RFC 4343 section 3); octets outside A-Z
+// stay as they are, whatever the C library's locale says.
+std::uint8_t asciiLower(std::uint8_t c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
+}
 
 // Compression pointers followed per name. Each must point strictly backwards, so a name can
 // never loop; the bound stops a long backwards chain from costing more than a name's worth.
@@ -61,8 +65,7 @@ Result<NameRead> readName(std::span<const std::uint8_t> wire,
     if (out != nullptr) {
       (*out)[size] = length;
       for (std::size_t i = 0; i < length; ++i) {
-        (*out)[size + 1 + i] =
-            static_cast<std::uint8_t>(std::tolower(static_cast<unsigned char>(wire[pos + 1 + i])));
+        (*out)[size + 1 + i] = asciiLower(wire[pos + 1 + i]);
       }
     }
     size += length + 1;
@@ -184,7 +187,7 @@ bool namesEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b
     return false;
   }
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(a[i]) != std::tolower(b[i])) {
+    if (asciiLower(a[i]) != asciiLower(b[i])) {
       return false;
     }
   }
