@@ -1,67 +1,18 @@
 // Checks that answering does not allocate on the C++ heap: the hot path uses the snapshot's
 // precomputed tables and a stack arena only.
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/alloc_counting.h"
 #include "zone/answer.h"
 #include "zone/snapshot_builder.h"
 #include "zone/test_support_internal.h"
 
-namespace {
-
-thread_local std::size_t allocations = 0;
-
-}  // namespace
-
-// Counting replacements of the global allocation functions for this test binary.
-void* operator new(std::size_t size) {
-  ++allocations;
-  if (void* block = std::malloc(size == 0 ? 1 : size); block != nullptr) {
-    return block;
-  }
-  throw std::bad_alloc();
-}
-
-void operator delete(void* block) noexcept {
-  std::free(block);
-}
-
-void operator delete(void* block, std::size_t) noexcept {
-  std::free(block);
-}
-
-// The nothrow forms too (std::stable_sort and std::inplace_merge take their temporary buffers
-// with them): every allocation function this binary uses must pair with the deletes above.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  ++allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-
-void operator delete(void* block, const std::nothrow_t&) noexcept {
-  std::free(block);
-}
-
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-
-void operator delete[](void* block) noexcept {
-  std::free(block);
-}
-
-void operator delete[](void* block, std::size_t) noexcept {
-  std::free(block);
-}
-
 namespace holdfast::zone {
 namespace {
+
+using holdfast::testing::allocationCount;
 
 TEST(AnswerAllocationTest, AnsweringDoesNotAllocate) {
   SnapshotBuilder builder;
@@ -98,14 +49,14 @@ TEST(AnswerAllocationTest, AnsweringDoesNotAllocate) {
   std::vector<std::uint8_t> out(512);
 
   // The counter sees allocations at all.
-  const std::size_t start = allocations;
+  const std::size_t start = allocationCount();
   out.reserve(1024);
-  ASSERT_GT(allocations, start);
+  ASSERT_GT(allocationCount(), start);
 
   for (const auto& query : queries) {
-    const std::size_t before = allocations;
+    const std::size_t before = allocationCount();
     EXPECT_GT(answerQuery(*snapshot, query, out, Transport::kUdp), 0u);
-    EXPECT_EQ(allocations, before);
+    EXPECT_EQ(allocationCount(), before);
   }
 }
 
