@@ -48,13 +48,13 @@ CLI::App* addReloadCommand(CLI::App& app, ReloadFlags& flags);
 
 // Command line of `holdfast serve`.
 struct ServeOptions {
-  std::vector<std::string> listen;      // "127.0.0.1:5300", "[::1]:5300"; port 0 picks one
-  std::vector<std::string> zone_files;  // one zone each; origin from $ORIGIN or the SOA owner
-  std::size_t threads = 2;
+  std::vector<std::string> listen;        // "127.0.0.1:5300", "[::1]:5300"; port 0 picks one
+  std::vector<std::string> zone_files;    // one zone each; origin from $ORIGIN or the SOA owner
+  std::size_t threads = 0;                // 0: one per core this process may run on
   std::size_t max_tcp_connections = 512;  // open at once, over all workers
-  std::string nsid;      // NSID option (RFC 5001); empty: off
-  std::string identity;  // CHAOS TXT id.server. and hostname.bind.; empty: REFUSED
-  std::string version;   // CHAOS TXT version.server. and version.bind.; empty: REFUSED
+  std::string nsid;                       // NSID option (RFC 5001); empty: off
+  std::string identity;                   // CHAOS TXT id.server. and hostname.bind.; empty: REFUSED
+  std::string version;  // CHAOS TXT version.server. and version.bind.; empty: REFUSED
   std::string log_level = "info";
 };
 

@@ -262,7 +262,7 @@ CLI::App* addResolverCommand(CLI::App& app, ResolverFlags& flags) {
   cmd->add_option("-u,--upstream", flags.upstreams, "upstream address[:port] (repeatable)");
   cmd->add_option("--allow", flags.allow,
                   "client network allowed to query (repeatable; default loopback only)");
-  cmd->add_option("-t,--threads", flags.threads, "worker threads")
+  cmd->add_option("-t,--threads", flags.threads, "worker threads (default: one per core)")
       ->check(CLI::Range(std::size_t{1}, resolver::kMaxResolverThreads));
   cmd->add_flag("--no-serve-stale", flags.no_serve_stale,
                 "answer SERVFAIL instead of expired data when upstreams fail");

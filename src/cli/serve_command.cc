@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "common/cores.h"
 #include "common/log.h"
 #include "server/server.h"
 #include "server/snapshot_handler.h"
@@ -89,7 +91,7 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& options) {
       ->add_option("-z,--zone", options.zone_files,
                    "zone file; its origin is its $ORIGIN or SOA owner (repeatable)")
       ->required();
-  serve->add_option("-t,--threads", options.threads, "worker threads")
+  serve->add_option("-t,--threads", options.threads, "worker threads (default: one per core)")
       ->check(CLI::Range(std::size_t{1}, server::kMaxServerThreads));
   serve
       ->add_option("--max-tcp-connections", options.max_tcp_connections,
@@ -125,7 +127,8 @@ int runServe(const ServeOptions& options) {
   server::SnapshotHandler handler(holder);
   server::ServerOptions server_options;
   server_options.listen = options.listen;
-  server_options.threads = options.threads;
+  server_options.threads =
+      options.threads > 0 ? options.threads : std::min(availableCores(), server::kMaxServerThreads);
   server_options.max_tcp_connections = options.max_tcp_connections;
   auto server = server::Server::start(server_options, handler);
   if (!server.ok()) {

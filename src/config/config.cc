@@ -24,7 +24,7 @@ namespace holdfast::config {
 namespace {
 
 // Bound on worker threads: more than this only adds contention on a small machine.
-constexpr std::int64_t kMaxThreads = 256;
+constexpr auto kMaxThreads = static_cast<std::int64_t>(kMaxServerConfigThreads);
 
 // RFC 5001 leaves the NSID's length open; a long one would crowd small UDP answers, so it is
 // bounded as zone::SnapshotBuilder bounds it.

@@ -1,12 +1,14 @@
 // The holdfast configuration file: what it holds and how it is loaded and checked.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/cores.h"
 #include "common/log.h"
 #include "common/result.h"
 #include "control/endpoint.h"
@@ -21,9 +23,17 @@ struct ZoneConfig {
   std::string where;           // "file:line" of the entry, for later error messages
 };
 
+// Bound on the server's worker threads: more only adds contention.
+inline constexpr std::size_t kMaxServerConfigThreads = 256;
+
+// Worker threads by default: one per core this process may run on, within the bound.
+[[nodiscard]] inline std::size_t defaultServerThreads() noexcept {
+  return std::min(availableCores(), kMaxServerConfigThreads);
+}
+
 struct ServerConfig {
   std::vector<std::string> listen{"127.0.0.1:5300"};  // "address:port", "[v6]:port"
-  std::size_t threads = 2;
+  std::size_t threads = defaultServerThreads();
   // Who the server says it is; each is off when empty (zone::ServerIdentity).
   std::string nsid;      // NSID option (RFC 5001), at most 128 octets; sent only when asked
   std::string identity;  // CHAOS TXT id.server. and hostname.bind., at most 255 octets

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/cores.h"
+
 namespace holdfast::config {
 namespace {
 
@@ -76,6 +78,8 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(config->data_dir, "holdfast-data");
   EXPECT_EQ(config->store.backend, "sqlite");
   EXPECT_EQ(config->control.enactors, 3);
+  // One network worker per core this process may run on.
+  EXPECT_EQ(config->server.threads, std::min<std::size_t>(availableCores(), 256));
 }
 
 TEST(ConfigTest, ErrorsNameLineAndField) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/cores.h"
 #include "config/config.h"
 
 namespace holdfast::config {
@@ -32,6 +33,8 @@ TEST(ResolverConfigTest, MinimalUsesSafeDefaults) {
   EXPECT_EQ(r.forwarder.stale.window, 24h);
   EXPECT_EQ(r.forwarder.stale.answer_ttl, 30s);
   EXPECT_EQ(r.forwarder.stale.client_timeout, 1800ms);
+  // One worker per core this process may run on.
+  EXPECT_EQ(r.threads, std::min(availableCores(), resolver::kMaxResolverThreads));
 }
 
 TEST(ResolverConfigTest, ReadsEverySection) {

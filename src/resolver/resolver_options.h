@@ -1,10 +1,12 @@
 // ResolverOptions: everything `holdfast resolver` runs with, from flags or the YAML file.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "common/cores.h"
 #include "resolver/active_prober.h"
 #include "resolver/alert_monitor.h"
 #include "resolver/allow_list.h"
@@ -27,9 +29,13 @@ inline constexpr std::size_t kMinCacheBytes = 64 * 1024;
 // Upper bound on the cache setting, so a typo cannot ask for more memory than a host has.
 inline constexpr std::size_t kMaxCacheBytes = std::size_t{64} * 1024 * 1024 * 1024;
 
-// Worker threads by default and at most (each has its own sockets and event loop).
-inline constexpr std::size_t kDefaultResolverThreads = 2;
+// Worker threads at most (each has its own sockets and event loop).
 inline constexpr std::size_t kMaxResolverThreads = 64;
+
+// Worker threads by default: one per core this process may run on, within the bound.
+[[nodiscard]] inline std::size_t defaultResolverThreads() noexcept {
+  return std::min(availableCores(), kMaxResolverThreads);
+}
 
 // Where the resolver keeps its API token and resolver.json (only with a metrics listener): the
 // same default as `holdfast up`'s data_dir, so both are found from one working directory.
@@ -49,7 +55,7 @@ struct ResolverOpsOptions {
 struct ResolverOptions {
   // Fixed at start; a reload that changes them is refused for these fields (kept as they were).
   std::vector<std::string> listen{kDefaultListen};
-  std::size_t threads = kDefaultResolverThreads;
+  std::size_t threads = defaultResolverThreads();
 
   // Reloadable.
   std::vector<Upstream> upstreams;

@@ -181,3 +181,16 @@ def test_max_tcp_connections_must_be_positive(tmp_path, zones):
     done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
     assert "--max-tcp-connections" in done.stderr
+
+
+# Without --threads, one worker per core the process may run on: pinned to one, one worker.
+def test_threads_default_to_one_per_available_core(tmp_path, zones):
+    s = Serve(tmp_path, zones)
+    s.argv = ["taskset", "-c", "0"] + [a for a in s.argv if a not in ("--threads", "2")]
+    s.start()
+    try:
+        started = s.wait_log(lambda e: e.get("msg") == "server started")
+        assert started["server.threads"] == 1
+        assert s.query("www.one.test").rcode() == dns.rcode.NOERROR
+    finally:
+        s.stop()
