@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 TEST(ResolverStatsTest, EachThreadCountsInABlockOfItsOwnAndReadersSeeTheSum) {
   ResolverStats stats;
   std::vector<std::uint8_t> reply = testing::makeQuery("a.test.", kTypeA, 1, false);
-  reply[2] |= 0x80;  // a response, NOERROR
+  reply[2] |= 0x80;         // a response, NOERROR
   const std::size_t t = 0;  // UDP
   const std::size_t q = qtypeBucket(kTypeA);
 

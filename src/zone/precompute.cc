@@ -157,31 +157,31 @@ void Precomputer::store(Zone& zone, const Node& node, std::size_t rrset_index) {
   if (rrtype == KNOT_RRTYPE_DS || node.delegation() != nullptr || !answeredHere(zone, node)) {
     return;
   }
-  const bool stored = hasPlainRdata(rrtype) ? storeEncoded(zone, rrset_index)
-                                            : storeSynthesized(zone, node, rrset_index);
-  if (stored) {
-    ++stored_;
+  // What is not stored (over a limit, or not reproducible by the fast path) the full path answers.
+  if (hasPlainRdata(rrtype)) {
+    storeEncoded(zone, rrset_index);
+  } else {
+    storeSynthesized(zone, node, rrset_index);
   }
 }
 
-bool Precomputer::storeEncoded(Zone& zone, std::size_t rrset_index) {
+void Precomputer::storeEncoded(Zone& zone, std::size_t rrset_index) {
   const knot_rrset_t& rrset = zone.rrsets_[rrset_index].knot();
   const std::size_t size = encodedSize(rrset);
   if (used_octets_ + PrecomputedAnswers::kEntryHeader + size > kBudgetOctets) {
-    return false;
+    return;
   }
   const auto body = zone.answers_.add(rrset_index, rrset.rrs.count, 0, 0, size);
   if (body.empty()) {
-    return false;
+    return;
   }
   encode(rrset, body);
   used_octets_ += PrecomputedAnswers::kEntryHeader + size;
-  return true;
 }
 
-bool Precomputer::storeSynthesized(Zone& zone, const Node& node, std::size_t rrset_index) {
+void Precomputer::storeSynthesized(Zone& zone, const Node& node, std::size_t rrset_index) {
   if (synthesis_runs_ >= kMaxSynthesized) {
-    return false;
+    return;
   }
   ++synthesis_runs_;
   replies_.resize(2 * KNOT_WIRE_MAX_PKTSIZE);
@@ -200,24 +200,22 @@ bool Precomputer::storeSynthesized(Zone& zone, const Node& node, std::size_t rrs
   }
   const std::size_t body_at = kHeaderSize + name.size() + 4;
   if (!reproducible(replies[0], replies[1], body_at)) {
-    return false;
+    return;
   }
 
   const std::span<const std::uint8_t> reply = replies[0];
   const auto body = reply.subspan(body_at);
   if (used_octets_ + PrecomputedAnswers::kEntryHeader + body.size() > kBudgetOctets) {
-    return false;
+    return;
   }
   const auto stored = zone.answers_.add(rrset_index, knot_wire_read_u16(reply.data() + 6),
                                         knot_wire_read_u16(reply.data() + 8),
                                         knot_wire_read_u16(reply.data() + 10), body.size());
   if (stored.empty()) {
-    return false;
+    return;
   }
   std::copy(body.begin(), body.end(), stored.begin());
   used_octets_ += PrecomputedAnswers::kEntryHeader + body.size();
-  ++synthesized_;
-  return true;
 }
 
 void Precomputer::findNested(const Zone& zone) noexcept {

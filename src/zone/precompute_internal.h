@@ -43,22 +43,15 @@ public:
   void storeManaged(Zone& zone, std::span<const std::uint32_t> managed);
   void storeStatic(Zone& zone);
 
-  // Answers stored so far, and how many of them came from answerFull.
-  [[nodiscard]] std::size_t stored() const noexcept { return stored_; }
-
-  [[nodiscard]] std::size_t synthesized() const noexcept { return synthesized_; }
-
 private:
   void store(Zone& zone, const Node& node, std::size_t rrset_index);
-  [[nodiscard]] bool storeEncoded(Zone& zone, std::size_t rrset_index);
-  [[nodiscard]] bool storeSynthesized(Zone& zone, const Node& node, std::size_t rrset_index);
+  void storeEncoded(Zone& zone, std::size_t rrset_index);
+  void storeSynthesized(Zone& zone, const Node& node, std::size_t rrset_index);
   void findNested(const Zone& zone) noexcept;
   [[nodiscard]] bool answeredHere(const Zone& zone, const Node& node) const noexcept;
 
   Snapshot& snapshot_;
   std::size_t used_octets_ = 0;
-  std::size_t stored_ = 0;
-  std::size_t synthesized_ = 0;
   std::size_t synthesis_runs_ = 0;
   bool nested_ = false;  // the zone being stored has another zone of the snapshot below its apex
   std::vector<std::uint8_t> query_;    // the synthetic query
