@@ -70,6 +70,8 @@ Result<Response> Response::create(std::span<std::uint8_t> out,
       knot_pkt_reserve(pkt, optWireSize(opt)) != KNOT_EOK) {
     return makeError(Errc::kInvalidArgument, "response buffer too small for the question");
   }
+  // libknot keeps the query's header bits; an RCODE is something only a response carries.
+  knot_wire_set_rcode(pkt->wire, KNOT_RCODE_NOERROR);
   return response;
 }
 
@@ -125,7 +127,14 @@ PutResult Response::putKnot(Section section, const knot_rrset_t& rr) noexcept {
       query_->hasQuestion() && knot_dname_is_case_equal(rr.owner, query_->qnameLower().data());
   const std::uint16_t hint = owner_is_qname ? KNOT_COMPR_HINT_QNAME : KNOT_COMPR_HINT_NONE;
 
+  // A put that fails part-way may leave the compression suffix pointing into the octets it
+  // wrote past the packet's end; the next put would then compress against stale bytes and can
+  // loop on them for ever. The packet keeps its old size, so the old suffix is the right one.
+  const auto suffix = pkt_->compr.suffix;
   const int ret = knot_pkt_put(pkt_.get(), hint, &rr, KNOT_PF_NOTRUNC);
+  if (ret != KNOT_EOK) {
+    pkt_->compr.suffix = suffix;
+  }
   if (ret == KNOT_ESPACE) {
     return PutResult::kNoSpace;
   }

@@ -1,5 +1,6 @@
 // Tests for zone cuts (RFC 1034 section 4.3.2 step 3b, RFC 4035 section 3.1.4.1, RFC 9471) and
 // additional section processing (RFC 1034 section 4.3.2 step 6).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -200,6 +201,33 @@ TEST(ReferralSizeTest, OptionalAdditionalIsDroppedRequiredGlueTruncates) {
   EXPECT_FALSE(tcp.tc());
   EXPECT_EQ(tcp.authority().size(), 20u);
   EXPECT_EQ(tcp.additional().size(), 40u);
+}
+
+// Found by a first-user trial: when an optional additional record did not fit, libknot's
+// compression state kept pointing into the part of the buffer the failed write had used, and
+// the next record's name compression looped for ever on those stale octets (one query spun a
+// worker at 100% CPU). Every payload size must give an answer that fits.
+TEST(ReferralSizeTest, AdditionalRecordsThatDoNotFitNeverStallTheAnswer) {
+  const auto check = [](int targets, std::optional<std::uint16_t> payload) {
+    std::string text = "$TTL 300\n@ SOA ns. h. 1 1 1 1 1\n@ NS ns\nns A 127.0.0.1\n";
+    for (int i = 1; i <= targets; ++i) {
+      const std::string host = "mx" + std::to_string(i);
+      text += "mx MX " + std::to_string(i) + " " + host + "\n" + host + " A 10.2.0." +
+              std::to_string(i) + "\n" + host + " AAAA 2001:db8::2:" + std::to_string(i) + "\n";
+    }
+    auto snapshot = testing::snapshotOf(zoneFromText("m.test.", text));
+    QueryOptions options;
+    options.edns_payload = payload;
+    const ParsedResponse mx(ask(*snapshot, makeQuery("mx.m.test.", KNOT_RRTYPE_MX, options)));
+    EXPECT_FALSE(mx.tc()) << targets;
+    EXPECT_EQ(mx.answer().size(), static_cast<std::size_t>(targets));
+    EXPECT_GT(mx.additional().size(), 0u) << targets;
+    EXPECT_LE(mx.wire().size(), std::max<std::size_t>(payload.value_or(512), 512)) << targets;
+  };
+  check(9, std::nullopt);
+  check(9, 512);
+  check(12, 513);
+  check(39, 1232);
 }
 
 TEST(ReferralManagedTest, ManagedNamesAtOrBelowACutAreRefused) {

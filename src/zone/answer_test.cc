@@ -91,6 +91,20 @@ TEST_F(AnswerTest, RecursionDesiredIsCopiedNotSet) {
   EXPECT_FALSE(response.ra());
 }
 
+// Found by a first-user trial: a query's RCODE bits came back in the answer (NXDOMAIN with an
+// answer record). A query carries no RCODE of meaning; the answer has its own.
+TEST_F(AnswerTest, TheQuerysRcodeBitsAreNotCopied) {
+  const std::size_t answers = query("www.example.test.", KNOT_RRTYPE_A).answer().size();
+  ASSERT_GT(answers, 0u);
+  for (const std::uint8_t rcode : {1, 2, 3, 5, 15}) {
+    auto wire = makeQuery("www.example.test.", KNOT_RRTYPE_A);
+    wire[3] = static_cast<std::uint8_t>(wire[3] | rcode);
+    const ParsedResponse response(ask(*snapshot_, wire));
+    EXPECT_EQ(response.rcode(), KNOT_RCODE_NOERROR) << int{rcode};
+    EXPECT_EQ(response.answer().size(), answers) << int{rcode};
+  }
+}
+
 TEST_F(AnswerTest, PreservesTheCaseOfTheQuestion) {
   const auto query_wire = makeQuery("wWw.ExAmPlE.tEsT.", KNOT_RRTYPE_A);
   const ParsedResponse response(ask(*snapshot_, query_wire));
